@@ -1,0 +1,26 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist/', 'node_modules/', 'coverage/', 'tools/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-console': 'off',
+    },
+  },
+  {
+    // Pure folders compute; they never talk to the cluster.
+    files: ['src/api/**', 'src/render/**', 'src/placement/**', 'src/fargate/**'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: ['@kubernetes/client-node'], message: 'pure folders never import the Kubernetes client' },
+          { group: ['**/runtime/**', '**/controllers/**', '**/local/**', '**/webhook/**'], message: 'pure folders import only pure folders' },
+        ],
+      }],
+    },
+  },
+);
