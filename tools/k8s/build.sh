@@ -10,7 +10,8 @@ export GOTOOLCHAIN=local CGO_ENABLED=0 GOFLAGS=-mod=mod
 jobs=$(nproc 2>/dev/null || echo 2)
 
 # The version stamps kubectl and the apiserver report; tools parse `--version`.
-kube_version=$(sed -n 's/^require k8s.io\/kubernetes \(v[0-9.]*\)$/\1/p' "$here/kubernetes/go.mod")
+module_version() { (cd "$here/$1" && go list -m -f '{{.Version}}' "$2"); }
+kube_version=$(module_version kubernetes k8s.io/kubernetes)
 major=${kube_version#v}; major=${major%%.*}
 minor=${kube_version#v*.}; minor=${minor%%.*}
 ldflags="-s -w"
@@ -22,15 +23,15 @@ done
 step() { printf '[berth] %s  %s\n' "$(date +%H:%M:%S)" "$*"; }
 build() { # module dir, then packages
   local dir=$1 flags=$2; shift 2
-  (cd "$here/$dir" && go build -p "$jobs" -trimpath -tags=selinux,notest,grpcnotrace -ldflags="$flags" -o "$out/" "$@")
+  (cd "$here/$dir" && go build -v -p "$jobs" -trimpath -tags=selinux,notest,grpcnotrace -ldflags="$flags" -o "$out/" "$@")
 }
 
 step "building etcd (1/4)"
-(cd "$here/etcd" && go build -p "$jobs" -trimpath -ldflags="-s -w" -o "$out/etcd" .)
+(cd "$here/etcd" && go build -v -p "$jobs" -trimpath -ldflags="-s -w" -o "$out/etcd" .)
 step "building kwok (2/4)"
 build kwok "-s -w" sigs.k8s.io/kwok/cmd/kwok
 step "building helm (3/4)"
-helm_version=$(sed -n 's/^require helm.sh\/helm\/v4 \(v[0-9.]*\)$/\1/p' "$here/helm/go.mod")
+helm_version=$(module_version helm helm.sh/helm/v4)
 build helm "-s -w -X helm.sh/helm/v4/internal/version.version=$helm_version" helm.sh/helm/v4/cmd/helm
 step "building Kubernetes $kube_version: kube-apiserver, kube-controller-manager, kube-scheduler, kubectl (4/4, the long one)"
 build kubernetes "$ldflags" k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager \

@@ -1,0 +1,51 @@
+/** Parsed `--flag value`, `--flag=value` and bare `--switch` options plus positional arguments. */
+export interface ParsedArgs {
+  positional: string[];
+  options: Map<string, string | true>;
+}
+
+/** `switches` name the options that never take a value, so `--check file.yaml` keeps the file positional. */
+export function parseArgs(argv: string[], switches: string[] = []): ParsedArgs {
+  const positional: string[] = [];
+  const options = new Map<string, string | true>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--') {
+      positional.push(...argv.slice(i + 1));
+      break;
+    }
+    if (!arg.startsWith('-') || arg === '-') {
+      positional.push(arg);
+      continue;
+    }
+    const name = arg.replace(/^--?/, '');
+    const eq = name.indexOf('=');
+    if (eq >= 0) options.set(name.slice(0, eq), name.slice(eq + 1));
+    else if (!switches.includes(name) && i + 1 < argv.length && !argv[i + 1].startsWith('-')) options.set(name, argv[++i]);
+    else options.set(name, true);
+  }
+  return { positional, options };
+}
+
+/** A string option, or the fallback; a bare switch where a value was needed is an error. */
+export function stringOption(args: ParsedArgs, name: string, fallback?: string): string | undefined {
+  const value = args.options.get(name);
+  if (value === undefined) return fallback;
+  if (value === true) throw new Error(`--${name} needs a value`);
+  return value;
+}
+
+export function intOption(args: ParsedArgs, name: string): number | undefined {
+  const value = stringOption(args, name);
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} must be a whole number >= 0, got "${value}"`);
+  return n;
+}
+
+/** Refuses options the command does not know, so a typo never passes silently. */
+export function rejectUnknown(args: ParsedArgs, known: string[]): void {
+  for (const name of args.options.keys()) {
+    if (!known.includes(name)) throw new Error(`unknown option --${name}`);
+  }
+}
