@@ -32,8 +32,8 @@ async function openssl(args: string[], cwd: string): Promise<void> {
     await run('openssl', args, { cwd });
   } catch (err) {
     const e = err as { stderr?: string; code?: string };
-    if (e.code === 'ENOENT') throw new Error('openssl is needed to create the local cluster certificates; install it (apt-get install openssl)');
-    throw new Error(`openssl ${args[0]} failed: ${e.stderr ?? String(err)}`);
+    if (e.code === 'ENOENT') throw new Error('openssl is needed to create the local cluster certificates; install it (apt-get install openssl)', { cause: err });
+    throw new Error(`openssl ${args[0]} failed: ${e.stderr ?? String(err)}`, { cause: err });
   }
 }
 

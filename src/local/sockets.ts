@@ -25,12 +25,8 @@ export function decodeAddress(hex: string): { address: string; port: number } {
 function listeningInodes(): Map<string, { address: string; port: number }> {
   const byInode = new Map<string, { address: string; port: number }>();
   for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
-    let text = '';
-    try {
-      text = readFileSync(table, 'utf8');
-    } catch {
-      continue;
-    }
+    const text = readOrUndefined(() => readFileSync(table, 'utf8'));
+    if (text === undefined) continue;
     for (const line of text.trim().split('\n').slice(1)) {
       const cols = line.trim().split(/\s+/);
       if (cols[3] === LISTEN) byInode.set(cols[9], decodeAddress(cols[1]));
@@ -44,25 +40,24 @@ export function listeningSockets(pids: number[]): ListeningSocket[] {
   const inodes = listeningInodes();
   const found: ListeningSocket[] = [];
   for (const pid of pids) {
-    let fds: string[] = [];
-    try {
-      fds = readdirSync(`/proc/${pid}/fd`);
-    } catch {
-      continue;
-    }
+    // A process may exit, or close a descriptor, while it is being read.
+    const fds = readOrUndefined(() => readdirSync(`/proc/${pid}/fd`)) ?? [];
     for (const fd of fds) {
-      let target = '';
-      try {
-        target = readlinkSync(`/proc/${pid}/fd/${fd}`);
-      } catch {
-        continue;
-      }
+      const target = readOrUndefined(() => readlinkSync(`/proc/${pid}/fd/${fd}`)) ?? '';
       const inode = /^socket:\[(\d+)\]$/.exec(target)?.[1];
       const socket = inode ? inodes.get(inode) : undefined;
       if (socket) found.push({ pid, ...socket });
     }
   }
   return found;
+}
+
+function readOrUndefined<T>(read: () => T): T | undefined {
+  try {
+    return read();
+  } catch {
+    return undefined;
+  }
 }
 
 export function isLoopback(address: string): boolean {
