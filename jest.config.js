@@ -20,9 +20,9 @@ export default {
       displayName: 'integration',
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
       // One real control plane for the whole run; each test works in its own namespace.
-      globalSetup: '<rootDir>/test/integration/global-setup.ts',
-      globalTeardown: '<rootDir>/test/integration/global-teardown.ts',
-      testTimeout: 120000,
+      globalSetup: '<rootDir>/test/integration/global-setup.mjs',
+      globalTeardown: '<rootDir>/test/integration/global-teardown.mjs',
+      setupFilesAfterEnv: ['<rootDir>/test/integration/setup-timeout.ts'],
       slowTestThreshold: 60,
     },
   ],

@@ -1,6 +1,6 @@
-import { down } from '../../src/local/cluster.js';
+import { down } from '../../dist/local/cluster.js';
 
-export default async function globalTeardown(): Promise<void> {
+export default async function globalTeardown() {
   const name = process.env.BERTH_TEST_CLUSTER;
   if (!name || process.env.BERTH_TEST_CLUSTER_REUSED || process.env.BERTH_KEEP_CLUSTER) return;
   await down(name);

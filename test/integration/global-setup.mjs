@@ -1,10 +1,11 @@
-import { isHealthy, readState, up } from '../../src/local/cluster.js';
+// Loaded by jest outside its module transform, so it imports the built code: `npm test` builds first.
+import { isHealthy, readState, up } from '../../dist/local/cluster.js';
 
 /**
  * Starts one real control plane for the whole integration run. BERTH_TEST_CLUSTER names an
  * already running cluster to reuse instead (it is then left running afterwards).
  */
-export default async function globalSetup(): Promise<void> {
+export default async function globalSetup() {
   const reuse = process.env.BERTH_TEST_CLUSTER;
   if (reuse) {
     const state = readState(reuse);
