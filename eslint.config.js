@@ -12,6 +12,11 @@ export default tseslint.config(
     },
   },
   {
+    // Plain JavaScript files run under Node.
+    files: ['**/*.js', '**/*.mjs'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
+  },
+  {
     // Tests read arbitrary JSON back from the apiserver and assert on it field by field.
     files: ['test/**'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
