@@ -1,0 +1,66 @@
+// ECS task definition JSON as people have it: the input of register-task-definition, but often
+// the output of describe-task-definition instead, wrapped in {"taskDefinition": …} or not, with
+// the fields ECS fills in on registration and, from console exports, explicit nulls. This turns
+// any of those into RegisterTaskDefinition input, the shape of a TaskDefinition spec.
+
+/** Fields ECS sets on registration; they are not part of the input and are dropped. */
+export const READ_ONLY_FIELDS = [
+  'taskDefinitionArn',
+  'revision',
+  'status',
+  'requiresAttributes',
+  'compatibilities',
+  'registeredAt',
+  'registeredBy',
+  'deregisteredAt',
+] as const;
+
+export interface NormalisedTaskDefinition {
+  /** RegisterTaskDefinition input, ready for schema validation. */
+  spec: Record<string, unknown>;
+  /** JSON paths (into the file as given) of the read-only fields that were dropped. */
+  dropped: string[];
+}
+
+export class NotATaskDefinition extends Error {
+  override name = 'NotATaskDefinition';
+}
+
+export function normaliseTaskDefinitionJson(input: unknown): NormalisedTaskDefinition {
+  if (!isObject(input)) throw new NotATaskDefinition('a task definition must be a JSON object');
+  const wrapped = isObject(input.taskDefinition);
+  const body = wrapped ? (input.taskDefinition as Record<string, unknown>) : input;
+  const prefix = wrapped ? '$.taskDefinition' : '$';
+  if (!('containerDefinitions' in body)) {
+    throw new NotATaskDefinition(`${prefix}.containerDefinitions is missing: this is not a task definition`);
+  }
+
+  const spec = withoutNulls(body) as Record<string, unknown>;
+  const dropped: string[] = [];
+  for (const field of READ_ONLY_FIELDS) {
+    if (field in body) {
+      dropped.push(`${prefix}.${field}`);
+      delete spec[field];
+    }
+  }
+  // describe-task-definition --include TAGS returns the tags beside the task definition.
+  if (wrapped && Array.isArray(input.tags) && input.tags.length > 0 && spec.tags === undefined) {
+    spec.tags = withoutNulls(input.tags);
+  }
+  return { spec, dropped };
+}
+
+// In ECS output null means "not set"; the spec says that by leaving the field out.
+function withoutNulls(value: unknown): unknown {
+  if (Array.isArray(value)) return value.filter((v) => v !== null).map(withoutNulls);
+  if (!isObject(value)) return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (v !== null) out[k] = withoutNulls(v);
+  }
+  return out;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
