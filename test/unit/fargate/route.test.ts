@@ -1,0 +1,217 @@
+import { describe, expect, it } from '@jest/globals';
+import type { Pod, PodTemplateSpec } from '../../../src/api/kube.js';
+import { applyJsonPatch } from '../../../src/fargate/jsonpatch.js';
+import type { ProfileLike } from '../../../src/fargate/profile.js';
+import { findViolations } from '../../../src/fargate/restrictions.js';
+import { admitPod, applyRoute, routePod, type Route } from '../../../src/fargate/route.js';
+
+const PROFILES: ProfileLike[] = [
+  { metadata: { name: 'isolated' }, spec: { selectors: [{ namespace: 'secure' }], subnets: ['subnet-a', 'zone-c'] } },
+  { metadata: { name: 'kata' }, spec: { selectors: [{ namespace: 'apps', labels: { isolation: 'vm' } }], runtimeClassName: 'kata' } },
+];
+const OPTIONS = { subnetZones: { 'subnet-a': 'zone-a' } };
+
+function pod(namespace: string, labels: Record<string, string> = {}, spec: Partial<Pod['spec']> = {}): Pod {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'p', namespace, labels },
+    spec: { containers: [{ name: 'app', image: 'nginx', resources: { requests: { cpu: '500m', memory: '1Gi' } } }], ...spec },
+  };
+}
+
+function routed(p: Pod | PodTemplateSpec, options = OPTIONS): Route {
+  const d = routePod(p, PROFILES, options);
+  if (d.action !== 'route') throw new Error(JSON.stringify(d));
+  return d;
+}
+
+describe('routePod', () => {
+  it('routes a matching pod: runtime class, zones, label, CapacityProvisioned, resources', () => {
+    expect(routePod(pod('secure'), PROFILES, OPTIONS)).toEqual({
+      action: 'route',
+      profile: 'isolated',
+      selectorIndex: 0,
+      pinned: false,
+      runtimeClassName: 'berth-isolated',
+      zones: ['zone-a', 'zone-c'],
+      labels: { 'ecs.berth.dev/fargate-profile': 'isolated' },
+      annotations: { CapacityProvisioned: '0.5vCPU 2GB' },
+      size: { vcpu: 0.5, memoryGB: 2, cpuMillis: 500, memoryMiB: 2048, capacityProvisioned: '0.5vCPU 2GB' },
+      resources: {
+        pod: { requests: { cpu: '500m', memory: '1792Mi' }, limits: { cpu: '500m', memory: '1792Mi' } },
+        containers: {},
+        initContainers: {},
+        notes: [],
+      },
+    });
+  });
+
+  it('uses the profile’s runtime class, else the configured default', () => {
+    expect(routed(pod('apps', { isolation: 'vm' })).runtimeClassName).toBe('kata');
+    expect(routed(pod('secure'), { ...OPTIONS, defaultRuntimeClassName: 'gvisor' } as typeof OPTIONS).runtimeClassName).toBe('gvisor');
+  });
+
+  it('takes the namespace from the options when the pod has none (templates, admission requests)', () => {
+    const template: PodTemplateSpec = { metadata: { labels: {} }, spec: pod('x').spec };
+    expect(routePod(template, PROFILES, { namespace: 'secure' }).action).toBe('route');
+    expect(routePod(template, PROFILES, {}).action).toBe('none');
+  });
+
+  it('leaves pods that match no profile alone, whatever they ask for', () => {
+    const d = routePod(pod('default', {}, { hostNetwork: true }), PROFILES);
+    expect(d).toEqual({ action: 'none', reason: 'no FargateProfile selects namespace "default" with the pod\'s labels' });
+  });
+
+  it('refuses a pod pinned to a profile that does not match it', () => {
+    const d = routePod(pod('apps', { 'ecs.berth.dev/fargate-profile': 'isolated' }), PROFILES);
+    expect(d).toMatchObject({ action: 'refuse', rule: 'ProfilePin' });
+    expect(d.action === 'refuse' && d.message).toMatch(/^ProfilePin: the pod is pinned .* "isolated", but none of its selectors matches/);
+  });
+
+  // [name, spec changes or metadata, rule, message fragment]
+  const refusals: [string, Partial<Pod['spec']>, Pod['metadata'] | undefined, string, string][] = [
+    ['privileged container', { containers: [{ name: 'app', securityContext: { privileged: true } }] }, undefined, 'Privileged', 'Privileged: container "app" is privileged'],
+    ['privileged init container', { initContainers: [{ name: 'setup', securityContext: { privileged: true } }] }, undefined, 'Privileged', 'container "setup" is privileged'],
+    ['host network', { hostNetwork: true }, undefined, 'HostNetwork', "HostNetwork: the pod uses the node's network"],
+    ['host port', { containers: [{ name: 'app', ports: [{ containerPort: 80, hostPort: 8080 }] }] }, undefined, 'HostPort', 'HostPort: container "app" binds host port 8080'],
+    ['host PID', { hostPID: true }, undefined, 'HostPID', 'HostPID: '],
+    ['host IPC', { hostIPC: true }, undefined, 'HostIPC', 'HostIPC: '],
+    ['hostPath volume', { volumes: [{ name: 'docker', hostPath: { path: '/var/run/docker.sock' } }] }, undefined, 'HostPath', 'HostPath: volume "docker" mounts /var/run/docker.sock'],
+    [
+      'DaemonSet pod',
+      {},
+      { name: 'p', namespace: 'secure', ownerReferences: [{ apiVersion: 'apps/v1', kind: 'DaemonSet', name: 'agent', uid: 'u', controller: true }] },
+      'DaemonSet',
+      'DaemonSet: the pod belongs to DaemonSet agent',
+    ],
+    ['too large', { containers: [{ name: 'app', resources: { requests: { cpu: '32' } } }] }, undefined, 'SizeExceeded', 'SizeExceeded: the pod needs 32 vCPU'],
+    ['unreadable quantity', { containers: [{ name: 'app', resources: { limits: { memory: 'much' } } }] }, undefined, 'InvalidResources', "invalid memory quantity 'much'"],
+  ];
+  it.each(refusals)('refuses a %s, naming the rule and the profile', (_name, spec, metadata, rule, fragment) => {
+    const p = pod('secure', {}, spec);
+    if (metadata) p.metadata = metadata;
+    const d = routePod(p, PROFILES);
+    expect(d).toMatchObject({ action: 'refuse', profile: 'isolated', rule });
+    expect(d.action === 'refuse' && d.message).toContain('FargateProfile "isolated" refuses the pod: ');
+    expect(d.action === 'refuse' && d.message).toContain(fragment);
+  });
+
+  it('refuses DaemonSet templates by the owner kind it is told', () => {
+    const d = routePod(pod('secure'), PROFILES, { ownerKind: 'DaemonSet' });
+    expect(d).toMatchObject({ action: 'refuse', rule: 'DaemonSet' });
+  });
+
+  it('lists every violation, the first one being the rule', () => {
+    const d = routePod(pod('secure', {}, { hostNetwork: true, hostPID: true }), PROFILES);
+    expect(d.action === 'refuse' && d.rule).toBe('HostNetwork');
+    expect(d.action === 'refuse' && d.message).toContain('; HostPID: ');
+    expect(findViolations(pod('secure', {}, { hostNetwork: true, hostPID: true })).map((v) => v.rule)).toEqual(['HostNetwork', 'HostPID']);
+  });
+});
+
+describe('applyRoute', () => {
+  it('applies the route to a copy', () => {
+    const original = pod('secure', { app: 'web' });
+    const before = structuredClone(original);
+    const out = applyRoute(original, routed(original));
+    expect(original).toEqual(before);
+    expect(out).toEqual({
+      ...original,
+      metadata: {
+        ...original.metadata,
+        labels: { app: 'web', 'ecs.berth.dev/fargate-profile': 'isolated' },
+        annotations: { CapacityProvisioned: '0.5vCPU 2GB' },
+      },
+      spec: {
+        ...original.spec,
+        runtimeClassName: 'berth-isolated',
+        resources: { requests: { cpu: '500m', memory: '1792Mi' }, limits: { cpu: '500m', memory: '1792Mi' } },
+        affinity: {
+          nodeAffinity: {
+            requiredDuringSchedulingIgnoredDuringExecution: {
+              nodeSelectorTerms: [{ matchExpressions: [{ key: 'topology.kubernetes.io/zone', operator: 'In', values: ['zone-a', 'zone-c'] }] }],
+            },
+          },
+        },
+      },
+    });
+  });
+
+  it('ANDs the zones into every existing node selector term', () => {
+    const p = pod('secure', {}, {
+      affinity: {
+        nodeAffinity: {
+          requiredDuringSchedulingIgnoredDuringExecution: {
+            nodeSelectorTerms: [
+              { matchExpressions: [{ key: 'kubernetes.io/arch', operator: 'In', values: ['amd64'] }] },
+              { matchFields: [{ key: 'metadata.name', operator: 'In', values: ['n1'] }] },
+            ],
+          },
+        },
+      },
+    });
+    const zones = { key: 'topology.kubernetes.io/zone', operator: 'In', values: ['zone-a', 'zone-c'] };
+    const out = applyRoute(p, routed(p));
+    expect(out.spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms).toEqual([
+      { matchExpressions: [{ key: 'kubernetes.io/arch', operator: 'In', values: ['amd64'] }, zones] },
+      { matchFields: [{ key: 'metadata.name', operator: 'In', values: ['n1'] }], matchExpressions: [zones] },
+    ]);
+  });
+
+  it('keeps other resources and sets per-container values when asked to', () => {
+    const p = pod('apps', { isolation: 'vm' }, {
+      containers: [{ name: 'app', resources: { requests: { cpu: '1', 'ephemeral-storage': '1Gi' }, limits: { 'nvidia.com/gpu': '1' } } }],
+    });
+    const out = applyRoute(p, routed(p, { ...OPTIONS, podLevelResources: false } as typeof OPTIONS));
+    expect(out.spec.resources).toBeUndefined();
+    expect(out.spec.containers[0].resources).toEqual({
+      requests: { cpu: '1', 'ephemeral-storage': '1Gi', memory: '1792Mi' },
+      limits: { 'nvidia.com/gpu': '1', cpu: '1', memory: '1792Mi' },
+    });
+  });
+
+  it.each([true, false])('is idempotent: routing a routed pod changes nothing (pod-level %s)', (podLevelResources) => {
+    const options = { ...OPTIONS, podLevelResources } as typeof OPTIONS;
+    const p = pod('secure', {}, {
+      initContainers: [{ name: 'proxy', restartPolicy: 'Always', resources: { requests: { cpu: '100m', memory: '64Mi' } } }, { name: 'init' }],
+      containers: [{ name: 'app', resources: { requests: { cpu: '700m', memory: '3Gi' }, limits: { memory: '4Gi' } } }, { name: 'log' }],
+    });
+    const once = applyRoute(p, routed(p, options));
+    const second = routed(once, options);
+    expect(second.annotations).toEqual(routed(p, options).annotations);
+    expect(applyRoute(once, second)).toEqual(once);
+    expect(admitPod(once, PROFILES, options).patch).toEqual([]);
+  });
+});
+
+describe('admitPod', () => {
+  it('answers a JSON patch that turns the pod into the routed pod', () => {
+    const p = pod('secure', { 'app/name': 'web' });
+    const { decision, patch } = admitPod(p, PROFILES, OPTIONS);
+    expect(decision.action).toBe('route');
+    expect(patch).toEqual([
+      { op: 'add', path: '/metadata/labels/ecs.berth.dev~1fargate-profile', value: 'isolated' },
+      { op: 'add', path: '/metadata/annotations', value: { CapacityProvisioned: '0.5vCPU 2GB' } },
+      { op: 'add', path: '/spec/runtimeClassName', value: 'berth-isolated' },
+      {
+        op: 'add',
+        path: '/spec/affinity',
+        value: {
+          nodeAffinity: {
+            requiredDuringSchedulingIgnoredDuringExecution: {
+              nodeSelectorTerms: [{ matchExpressions: [{ key: 'topology.kubernetes.io/zone', operator: 'In', values: ['zone-a', 'zone-c'] }] }],
+            },
+          },
+        },
+      },
+      { op: 'add', path: '/spec/resources', value: { requests: { cpu: '500m', memory: '1792Mi' }, limits: { cpu: '500m', memory: '1792Mi' } } },
+    ]);
+    expect(applyJsonPatch(p, patch)).toEqual(applyRoute(p, decision as Route));
+  });
+
+  it('answers no patch for refusals and unmatched pods', () => {
+    expect(admitPod(pod('secure', {}, { hostIPC: true }), PROFILES).patch).toEqual([]);
+    expect(admitPod(pod('default'), PROFILES).patch).toEqual([]);
+  });
+});
