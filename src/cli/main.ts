@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 import type { Command } from './command.js';
 import { localCommand } from './local.js';
+import { runCommand } from './run.js';
 import { startCommand } from './start.js';
 
-const commands: Command[] = [startCommand, localCommand];
+const commands: Command[] = [startCommand, runCommand, localCommand];
 
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

@@ -11,6 +11,7 @@ export interface ObjectMetaLike {
   annotations?: Record<string, string>;
   ownerReferences?: { apiVersion: string; kind: string; name: string; uid: string; controller?: boolean }[];
   deletionTimestamp?: string;
+  finalizers?: string[];
   managedFields?: unknown[];
   creationTimestamp?: string;
 }

@@ -1,0 +1,46 @@
+import { runOperator } from '../controllers/operator.js';
+import { intOption, parseArgs, rejectUnknown, stringOption } from './args.js';
+import { wantsHelp, type Command } from './command.js';
+
+const usage = `Usage: berth run [options]
+
+Runs the Berth operator: the TaskDefinition, Service and FargateProfile controllers. Inside a pod
+it uses the pod's service account; outside, a kubeconfig (--kubeconfig, $KUBECONFIG or ~/.kube/config).
+Stops cleanly on SIGTERM or SIGINT.
+
+Options:
+  --kubeconfig FILE            kubeconfig to use
+  --probe-address HOST:PORT    serve /metrics, /healthz and /readyz (default 127.0.0.1:8080)
+  --leader-elect               run with Lease leader election (for several replicas)
+  --leader-election-namespace NS   namespace of the Lease (default: berth-system)
+  --qps N, --burst N           client-side rate limit towards the apiserver (default 50, 100; 0 = off)
+  --log-level LEVEL            trace, debug, info, warn, error (default info)
+`;
+
+export const runCommand: Command = {
+  name: 'run',
+  summary: 'run the operator against a cluster',
+  usage,
+  async run(argv) {
+    if (wantsHelp(argv)) {
+      console.log(usage);
+      return 0;
+    }
+    const args = parseArgs(argv, ['leader-elect']);
+    rejectUnknown(args, ['kubeconfig', 'probe-address', 'leader-elect', 'leader-election-namespace', 'qps', 'burst', 'log-level']);
+    const [probeHost, probePortText] = (stringOption(args, 'probe-address', '127.0.0.1:8080') ?? '').split(/:(?=[^:]*$)/);
+    const probePort = Number(probePortText);
+    if (!probeHost || !Number.isInteger(probePort)) throw new Error('--probe-address must be HOST:PORT');
+    return runOperator({
+      kubeconfig: stringOption(args, 'kubeconfig'),
+      probeHost,
+      probePort,
+      leaderElection: args.options.has('leader-elect')
+        ? { namespace: stringOption(args, 'leader-election-namespace', 'berth-system')!, name: 'berth-operator' }
+        : undefined,
+      qps: intOption(args, 'qps') ?? 50,
+      burst: intOption(args, 'burst') ?? 100,
+      logLevel: stringOption(args, 'log-level', 'info')!,
+    });
+  },
+};

@@ -1,0 +1,49 @@
+import { hostname } from 'node:os';
+import { KubeConfig } from '@kubernetes/client-node';
+import { Registry } from 'prom-client';
+import { Kube, Manager, RuntimeMetrics, createLogger, onShutdownSignals } from '../runtime/index.js';
+import { buildCaches } from './caches.js';
+import { BERTH_RESOURCES } from './resources.js';
+import { startTaskDefinitionController } from './taskdefinition.js';
+
+export interface OperatorOptions {
+  /** A kubeconfig file; in-cluster credentials when omitted inside a pod, else the default kubeconfig. */
+  kubeconfig?: string;
+  probeHost: string;
+  probePort: number;
+  leaderElection?: { namespace: string; name: string };
+  qps: number;
+  burst: number;
+  logLevel: string;
+}
+
+function loadKubeConfig(file?: string): KubeConfig {
+  const kc = new KubeConfig();
+  if (file) kc.loadFromFile(file);
+  else if (process.env.KUBERNETES_SERVICE_HOST) kc.loadFromCluster();
+  else kc.loadFromDefault();
+  return kc;
+}
+
+/** Runs every controller until SIGTERM/SIGINT; returns the exit code. */
+export async function runOperator(options: OperatorOptions): Promise<number> {
+  const logger = createLogger({ level: options.logLevel });
+  const metrics = new RuntimeMetrics(new Registry());
+  const kube = new Kube(loadKubeConfig(options.kubeconfig), { metrics, qps: options.qps, burst: options.burst });
+  for (const ref of BERTH_RESOURCES) kube.register(ref);
+  const identity = `${hostname()}-${process.pid}`;
+  const manager = new Manager({
+    kube, logger, metrics,
+    probes: { host: options.probeHost, port: options.probePort },
+    ...(options.leaderElection ? { leaderElection: { ...options.leaderElection, identity } } : {}),
+  });
+  const caches = buildCaches(manager);
+  const events = manager.events();
+  startTaskDefinitionController({ manager, kube, caches, events });
+
+  onShutdownSignals(() => manager.stop(), { logger });
+  logger.info({ identity, leaderElection: !!options.leaderElection }, 'berth operator starting');
+  const reason = await manager.run();
+  logger.info({ reason }, 'berth operator stopped');
+  return reason === 'leadership-lost' ? 1 : 0;
+}
