@@ -1,16 +1,26 @@
-import { up } from '../local/cluster.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { attachProcess, readState, up } from '../local/cluster.js';
+import { runKubectl } from '../local/kubectl.js';
+import { projectRoot } from '../local/paths.js';
+import { freePort } from '../local/ports.js';
+import { isAlive, startDetached } from '../local/processes.js';
+import { probe } from '../local/http-probe.js';
 import { parseArgs, rejectUnknown, stringOption } from './args.js';
 import { wantsHelp, type Command } from './command.js';
 
 const usage = `Usage: berth start [--name NAME]
 
-Brings up the embedded Kubernetes cluster (see: berth local --help) and prints how to use it.
-Run "berth local down" to stop it.
+Runs Berth for real on this machine: brings up the embedded Kubernetes cluster (see
+berth local --help), installs the CRDs from crds/, starts the operator next to it, and applies
+the objects in examples/. Everything keeps running; "berth local down" stops it all.
 `;
+
+const OPERATOR = 'berth-operator';
 
 export const startCommand: Command = {
   name: 'start',
-  summary: 'start the embedded cluster with Berth in it (what `npm start` runs)',
+  summary: 'start the embedded cluster with the operator, CRDs and examples (what `npm start` runs)',
   usage,
   async run(argv) {
     if (wantsHelp(argv)) {
@@ -20,17 +30,50 @@ export const startCommand: Command = {
     const args = parseArgs(argv);
     rejectUnknown(args, ['name']);
     const name = stringOption(args, 'name', 'berth')!;
-    const { state, reused } = await up({ name, progress: (l) => console.error(l) });
+    const say = (line: string) => console.error(line);
+    const { state } = await up({ name, progress: say });
+    const kubectl = (a: string[]) => runKubectl(state.bins.kubectl, state.kubeconfig, a);
+    const root = projectRoot();
+
+    say('installing the CRDs from crds/');
+    await kubectl(['apply', '--server-side', '--force-conflicts', '--field-manager=berth-start', '-f', join(root, 'crds')]);
+    await kubectl(['wait', '--for=condition=Established', '--timeout=60s', 'crd', '-l', 'app.kubernetes.io/part-of=berth']);
+
+    const running = readState(name)?.processes.find((p) => p.name === OPERATOR);
+    if (running && isAlive(running.pid)) {
+      say(`the operator is already running (pid ${running.pid})`);
+    } else {
+      const port = await freePort();
+      const record = startDetached(OPERATOR, process.execPath, [join(root, 'dist', 'cli', 'main.js'), 'run', '--kubeconfig', state.kubeconfig, '--probe-address', `127.0.0.1:${port}`],
+        join(state.dir, 'logs', `${OPERATOR}.log`));
+      attachProcess(name, record);
+      say(`starting the operator (pid ${record.pid}, metrics on http://127.0.0.1:${port}/metrics, log ${record.log})`);
+      const deadline = Date.now() + 60000;
+      while ((await probe(`http://127.0.0.1:${port}/readyz`)).status !== 200) {
+        if (!isAlive(record.pid) || Date.now() > deadline) throw new Error(`the operator did not become ready; see ${record.log}`);
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    }
+
+    const examples = join(root, 'examples');
+    if (existsSync(examples)) {
+      say('applying examples/');
+      await kubectl(['apply', '--server-side', '--field-manager=berth-start', '-n', 'default', '-f', examples]);
+    }
+
+    const env = `eval "$(npx berth local env${name === 'berth' ? '' : ` --name ${name}`})"`;
     console.log([
-      reused ? `The cluster "${name}" was already running.` : `The cluster "${name}" is up.`,
       '',
-      'Point kubectl at it:',
-      `  eval "$(npx berth local env${name === 'berth' ? '' : ` --name ${name}`})"`,
-      '  kubectl get nodes -L topology.kubernetes.io/zone,node.kubernetes.io/instance-type,ecs.berth.dev/pool',
-      '  kubectl get runtimeclass',
+      'Berth is running. Point kubectl at the cluster, then watch the example Service reach a steady state:',
       '',
-      `Status: npx berth local status      Stop: npx berth local down`,
-      `Kubeconfig: ${state.kubeconfig}`,
+      `  ${env}`,
+      '  kubectl get ecs                                  # TaskDefinitions, Services, FargateProfiles',
+      '  kubectl get ecssvc web -w                        # DESIRED / RUNNING / ROLLOUT',
+      '  kubectl describe ecssvc web                      # deployments, events in ECS wording',
+      '  kubectl get deploy,pods -l ecs.berth.dev/service=web -o wide',
+      '  kubectl get td web -o yaml                       # revisions, FieldsIgnored',
+      '',
+      'Status: npx berth local status      Stop everything: npx berth local down',
     ].join('\n'));
     return 0;
   },

@@ -46,6 +46,18 @@ function writeState(state: ClusterState): void {
   writeFileSync(stateFile(state.name), JSON.stringify(state, null, 2));
 }
 
+/**
+ * Records a process started next to the cluster (the operator, under `npm start`) so that
+ * `status` shows it and `down` stops it with the rest.
+ */
+export function attachProcess(name: string, record: ProcessRecord): ClusterState {
+  const state = readState(name);
+  if (!state) throw new Error(`no cluster "${name}"`);
+  state.processes = [...state.processes.filter((p) => p.name !== record.name), record];
+  writeState(state);
+  return state;
+}
+
 /** True when every component is alive and the apiserver answers /readyz. */
 export async function isHealthy(state: ClusterState): Promise<boolean> {
   if (!state.processes.every((p) => isAlive(p.pid))) return false;
