@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 import type { Command } from './command.js';
+import { genCrdsCommand } from './gen-crds.js';
 import { localCommand } from './local.js';
 import { runCommand } from './run.js';
 import { startCommand } from './start.js';
 
-const commands: Command[] = [startCommand, runCommand, localCommand];
+const commands: Command[] = [startCommand, runCommand, localCommand, genCrdsCommand];
 
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

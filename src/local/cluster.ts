@@ -166,14 +166,17 @@ async function waitFor(check: () => Promise<boolean>, timeoutSeconds: number, wh
   }
 }
 
-/** Stops every component (last started first) and removes the cluster's data. */
+/** Stops every component (last started first) and removes the cluster's directory (keeping the logs after a failed start). */
 export async function down(name: string, options: { keepLogs?: boolean } = {}): Promise<boolean> {
   const state = readState(name);
   if (!state) return false;
   for (const p of [...state.processes].reverse()) await stopProcess(p.pid);
-  rmSync(join(state.dir, 'etcd'), { recursive: true, force: true });
-  rmSync(stateFile(name), { force: true });
-  if (!options.keepLogs) rmSync(join(state.dir, 'logs'), { recursive: true, force: true });
+  if (options.keepLogs) {
+    rmSync(join(state.dir, 'etcd'), { recursive: true, force: true });
+    rmSync(stateFile(name), { force: true });
+  } else {
+    rmSync(state.dir, { recursive: true, force: true });
+  }
   return true;
 }
 

@@ -57,7 +57,7 @@ describe('revisions', () => {
     ['pinned INACTIVE already running is kept', { family: 'web', revision: 1 }, new Set([1]), 1, { ok: true, revision: 1 }],
     ['unknown revision', { family: 'web', revision: 9 }, new Set<number>(), undefined, { ok: false, reason: 'NotFound' }],
     ['all INACTIVE', { family: 'web' }, new Set([1, 2, 3]), undefined, { ok: false, reason: 'NoActiveRevision' }],
-  ])('resolve: %s', (_, ref, deregistered, current, expected) => {
+  ])('resolve: %s', (_, ref, deregistered, current, expected: any) => {
     const result = resolveRevision(ref, three, deregistered, current);
     expect(result.ok).toBe(expected.ok);
     if (result.ok) expect(result.revision.revision).toBe(expected.revision);
