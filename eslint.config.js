@@ -23,7 +23,7 @@ export default tseslint.config(
   },
   {
     // Pure folders compute; they never talk to the cluster.
-    files: ['src/api/**', 'src/render/**', 'src/placement/**', 'src/fargate/**'],
+    files: ['src/api/**', 'src/render/**', 'src/placement/**', 'src/fargate/**', 'src/convert/**', 'src/ecs/**'],
     rules: {
       'no-restricted-imports': ['error', {
         patterns: [

@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 import type { Command } from './command.js';
+import { exportCommand } from './export.js';
 import { genCrdsCommand } from './gen-crds.js';
+import { importCommand } from './import.js';
 import { localCommand } from './local.js';
 import { runCommand } from './run.js';
 import { startCommand } from './start.js';
 
-const commands: Command[] = [startCommand, runCommand, localCommand, genCrdsCommand];
+const commands: Command[] = [startCommand, runCommand, localCommand, importCommand, exportCommand, genCrdsCommand];
 
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

@@ -1,0 +1,56 @@
+import type { Path } from '../api/rules.js';
+import { TASK_DEFINITION_KIND, TaskDefinitionSpec } from '../api/taskdefinition.js';
+import { normaliseTaskDefinitionJson, NotATaskDefinition } from '../render/ecs-input.js';
+import { RenderError } from '../render/findings.js';
+import { renderPodTemplate } from '../render/podtemplate.js';
+import { rebase, schemaErrors, type Conversion } from './findings.js';
+import { TASK_DEFINITION_NAME_MAX } from './names.js';
+import { importedResource, nameResource, type ImportedResource, type ImportOptions } from './resource.js';
+
+// ECS task definition JSON → TaskDefinition. The spec is the RegisterTaskDefinition input as
+// written; the pod template is rendered only to learn which fields Berth does not honour.
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * A TaskDefinition from register-task-definition input or describe-task-definition output
+ * (wrapped in {"taskDefinition": …} or not). Errors carry the schema's and the renderer's
+ * messages; warnings list what Berth will not honour.
+ */
+export function taskDefinitionFromEcs(json: unknown, options: ImportOptions): Conversion<ImportedResource> {
+  const base: Path = isObject(json) && isObject(json.taskDefinition) ? ['$', 'taskDefinition'] : ['$'];
+  const out: Conversion<ImportedResource> = { warnings: [], errors: [] };
+
+  let spec: Record<string, unknown>;
+  try {
+    spec = normaliseTaskDefinitionJson(json).spec;
+  } catch (err) {
+    if (!(err instanceof NotATaskDefinition)) throw err;
+    out.errors.push({ path: '', message: err.message });
+    return out;
+  }
+
+  const parsed = TaskDefinitionSpec.safeParse(spec);
+  if (!parsed.success) {
+    out.errors.push(...schemaErrors(parsed.error.issues, base));
+  }
+  const naming = nameResource(TASK_DEFINITION_KIND, spec, 'family', base, TASK_DEFINITION_NAME_MAX, options);
+  out.errors.push(...naming.errors);
+  if (!parsed.success || naming.name === undefined) return out;
+  out.warnings.push(...naming.warnings);
+
+  try {
+    const { ignored } = renderPodTemplate({ family: naming.name, revision: 1, spec: parsed.data });
+    out.warnings.push(...ignored.map((f) => ({ path: rebase(f.path, base), message: f.reason })));
+  } catch (err) {
+    if (!(err instanceof RenderError)) throw err;
+    out.errors.push({ path: rebase(err.path, base), message: err.detail });
+    return out;
+  }
+
+  if (!naming.keepEcsName) delete spec.family;
+  out.value = importedResource(TASK_DEFINITION_KIND, naming.name, options, naming.annotations, spec);
+  return out;
+}
