@@ -2,7 +2,7 @@ import { describe, expect, test } from '@jest/globals';
 import { runExport } from '../../../src/cli/export.js';
 import { runImport } from '../../../src/cli/import.js';
 import { normaliseTaskDefinitionJson } from '../../../src/render/ecs-input.js';
-import { readCorpus } from '../convert/corpus.js';
+import { readCorpus } from '../../corpus.js';
 import { memoryIo } from '../convert/memory-io.js';
 
 const webYaml = `apiVersion: ecs.berth.dev/v1alpha1

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { validateResource } from '../../../src/api/validate.js';
 import { runImport } from '../../../src/cli/import.js';
-import { corpusFiles, readCorpus, REFUSED, REPO } from '../convert/corpus.js';
+import { corpusFiles, readCorpus, REFUSED, REPO } from '../../corpus.js';
 import { memoryIo } from '../convert/memory-io.js';
 
 // `berth import` over the whole ECS corpus, against golden files: the command line, the exit

@@ -4,7 +4,7 @@ import { exportResources } from '../../../src/convert/export.js';
 import { importEcs } from '../../../src/convert/import.js';
 import { toYamlStream } from '../../../src/convert/text.js';
 import { normaliseTaskDefinitionJson } from '../../../src/render/ecs-input.js';
-import { corpusFiles, readCorpus, REFUSED } from './corpus.js';
+import { corpusFiles, readCorpus, REFUSED } from '../../corpus.js';
 
 // ECS JSON → import → YAML → export gives back the ECS input: every field, not only the
 // honoured ones, since the spec keeps them all. Normalised means as import reads it: nulls and

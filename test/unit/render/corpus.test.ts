@@ -1,8 +1,8 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { formatIssues } from '../../../src/api/rules.js';
+import { CORPUS, REPO } from '../../corpus.js';
 import { TaskDefinitionSpec } from '../../../src/api/taskdefinition.js';
 import { normaliseTaskDefinitionJson } from '../../../src/render/ecs-input.js';
 import { RenderError } from '../../../src/render/findings.js';
@@ -13,10 +13,8 @@ import { renderServiceAccount } from '../../../src/render/serviceaccount.js';
 // rendered. The files in test/golden/render are the contract; UPDATE_GOLDEN=1 rewrites them.
 // The corpus lives beside the repository (ECS_CORPUS points elsewhere).
 
-const here = dirname(fileURLToPath(import.meta.url));
-const repo = resolve(here, '../../..');
-const corpus = join(process.env.ECS_CORPUS ?? resolve(repo, '../shared/ecs-corpus'), 'taskdefs');
-const goldenDir = join(repo, 'test/golden/render');
+const corpus = join(CORPUS, 'taskdefs');
+const goldenDir = join(REPO, 'test/golden/render');
 const update = process.env.UPDATE_GOLDEN === '1';
 
 // A missing corpus fails here, loudly: these goldens are the contract and must not pass vacuously.

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 // that read it: they are the contract and must not pass vacuously.
 
 const here = dirname(fileURLToPath(import.meta.url));
-export const REPO = resolve(here, '../../..');
+export const REPO = resolve(here, '..');
 export const CORPUS = process.env.ECS_CORPUS ?? resolve(REPO, '../shared/ecs-corpus');
 
 /** Every corpus file as "<dir>/<file>", taskdefs first. */
