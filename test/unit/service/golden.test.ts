@@ -1,6 +1,5 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { formatIssues } from '../../../src/api/rules.js';
 import { ServiceSpec, type Service } from '../../../src/api/service.js';
@@ -11,16 +10,14 @@ import { normaliseTaskDefinitionJson } from '../../../src/render/ecs-input.js';
 import { dnsName } from '../../../src/render/names.js';
 import { renderServiceChildren } from '../../../src/render/service/children.js';
 import type { ClusterFacts } from '../../../src/render/service/inputs.js';
+import { REPO, readCorpus } from '../../corpus.js';
 
 // Golden files: representative Services of the ECS corpus, each with the task definition it
 // runs, rendered as a brand-new Service (the first pass of the status derivation gives the
 // rollout plan). test/golden/service/<case>.yaml is the contract; UPDATE_GOLDEN=1 rewrites the
 // files, and a missing one fails.
 
-const here = dirname(fileURLToPath(import.meta.url));
-const repo = resolve(here, '../../..');
-const corpus = process.env.ECS_CORPUS ?? resolve(repo, '../shared/ecs-corpus');
-const goldenDir = join(repo, 'test/golden/service');
+const goldenDir = join(REPO, 'test/golden/service');
 const update = process.env.UPDATE_GOLDEN === '1';
 
 const FARGATE_PROFILE = {
@@ -83,17 +80,17 @@ const CASES: Case[] = [
   },
 ];
 
-function readJson(path: string): Record<string, unknown> {
-  return JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+function readJson(file: string): Record<string, unknown> {
+  return JSON.parse(readCorpus(file)) as Record<string, unknown>;
 }
 
 function renderCase(c: Case): Record<string, unknown> {
   const source: Record<string, unknown> = { service: `ecs-corpus/services/${c.service}`, taskDefinition: `ecs-corpus/taskdefs/${c.taskDefinition}` };
   if (c.changes) source.changes = c.changes;
-  const raw = { ...readJson(join(corpus, 'services', c.service)), ...c.patch };
+  const raw = { ...readJson(`services/${c.service}`), ...c.patch };
   for (const [k, v] of Object.entries(raw)) if (v === undefined) delete raw[k];
 
-  const { spec: normalised } = normaliseTaskDefinitionJson(readJson(join(corpus, 'taskdefs', c.taskDefinition)));
+  const { spec: normalised } = normaliseTaskDefinitionJson(readJson(`taskdefs/${c.taskDefinition}`));
   const tdRaw = c.fixTaskDefinition ? c.fixTaskDefinition(normalised) : normalised;
   const td = TaskDefinitionSpec.safeParse(tdRaw);
   if (!td.success) return { source, error: formatIssues(td.error.issues, ['taskDefinition', 'spec']) };

@@ -1,0 +1,49 @@
+import type { ServiceEvent } from '../api/service.js';
+import { chunk, newestEvent, reportWatermark, reportedTasks, type ServiceEventAction } from './events.js';
+import { TASKS_PER_MESSAGE, isSteadyStateMessage, isUnableToPlaceMessage, tasksStarted, tasksStopped, unableToPlace } from './messages.js';
+import type { TaskObservation } from './tasks.js';
+
+// Events about tasks: started, stopped, and tasks the scheduler cannot place. Which tasks were
+// already reported is read back from the event log itself (the messages name them), so nothing
+// else has to be remembered between passes.
+
+/** ECS repeats an unresolved placement failure after this long. */
+export const REPEAT_PLACEMENT_FAILURE_MS = 6 * 60 * 60 * 1000;
+
+export function taskEvents(service: string, tasks: readonly TaskObservation[], previous: readonly ServiceEvent[] | undefined, now: Date): ServiceEventAction[] {
+  return [...stopped(service, tasks, previous), ...started(service, tasks, previous), ...placement(service, tasks, previous, now)];
+}
+
+function started(service: string, tasks: readonly TaskObservation[], previous: readonly ServiceEvent[] | undefined): ServiceEventAction[] {
+  const reported = reportedTasks(previous, 'started');
+  const watermark = reportWatermark(previous);
+  const fresh = tasks
+    .filter((t) => t.lastStatus !== 'STOPPING' && !reported.has(t.name))
+    .filter((t) => watermark === undefined || (t.createdAt ?? '') >= watermark)
+    .map((t) => t.name);
+  return chunk(fresh, TASKS_PER_MESSAGE).map((names) => ({ type: 'Normal', reason: 'TasksStarted', message: tasksStarted(service, names) }));
+}
+
+function stopped(service: string, tasks: readonly TaskObservation[], previous: readonly ServiceEvent[] | undefined): ServiceEventAction[] {
+  const alreadyStopped = reportedTasks(previous, 'stopped');
+  const running = new Set(tasks.filter((t) => t.lastStatus === 'PENDING' || t.lastStatus === 'RUNNING').map((t) => t.name));
+  // Oldest report first, so the names come out in the order the tasks were started.
+  const names = [...reportedTasks([...(previous ?? [])].reverse(), 'started')].filter((n) => !running.has(n) && !alreadyStopped.has(n));
+  return chunk(names, TASKS_PER_MESSAGE).map((group) => ({ type: 'Normal', reason: 'TasksStopped', message: tasksStopped(service, group) }));
+}
+
+// One event per placement problem: repeated only when the scheduler's reason changes, after the
+// service has reached a steady state in between, or after six hours, as ECS does.
+function placement(service: string, tasks: readonly TaskObservation[], previous: readonly ServiceEvent[] | undefined, now: Date): ServiceEventAction[] {
+  const stuck = tasks.find((t) => t.unschedulable !== undefined && (t.lastStatus === 'PENDING' || t.lastStatus === 'RUNNING'));
+  if (!stuck) return [];
+  const message = unableToPlace(service, stuck.unschedulable ?? '');
+  const last = newestEvent(previous, isUnableToPlaceMessage);
+  if (last && last.event.message === message) {
+    const steadySince = newestEvent(previous, isSteadyStateMessage);
+    const resolvedSince = steadySince !== undefined && steadySince.index < last.index;
+    const stale = now.getTime() - Date.parse(last.event.createdAt) >= REPEAT_PLACEMENT_FAILURE_MS;
+    if (!resolvedSince && !stale) return [];
+  }
+  return [{ type: 'Warning', reason: 'TaskPlacementFailed', message }];
+}

@@ -1,0 +1,141 @@
+import type { DaemonSet, Deployment, HorizontalPodAutoscaler, Service as KubeService, ServiceAccount } from '../../api/kube.js';
+import type { Service } from '../../api/service.js';
+import { schedulingStrategyOf, serviceNameOf } from '../../api/service.js';
+import { checkCompatibility, effectiveLaunchType } from '../../ecs/compatibility.js';
+import { deploymentId } from '../../ecs/ids.js';
+import { rolloutLimits } from '../../ecs/rollout.js';
+import type { RolloutPlan } from '../../ecs/status.js';
+import type { RouteDecision } from '../../fargate/route.js';
+import type { Expansion } from '../../placement/compile.js';
+import type { IgnoredField } from '../findings.js';
+import { standardLabels } from '../labels.js';
+import type { TaskDefinitionRevisionInput } from '../podtemplate.js';
+import { renderServiceAccount } from '../serviceaccount.js';
+import { renderAutoscaler } from './autoscaler.js';
+import { renderDaemonSet } from './daemonset.js';
+import { renderDeployment } from './deployment.js';
+import type { ClusterFacts, RenderRefusal } from './inputs.js';
+import { renderKubeService } from './kubeservice.js';
+import { ownerReference } from './metadata.js';
+import { renderServiceTemplate } from './template.js';
+
+// Service → every object it becomes, each complete for server-side apply. A pure function: the
+// controller gathers the inputs from its caches and applies what comes out; an object that is
+// absent here (no loadBalancers, no autoScaling) is one the controller deletes if it exists.
+
+export interface ServiceRenderInput {
+  /** The Service: metadata.name, namespace and uid, and spec. */
+  service: Pick<Service, 'metadata' | 'spec'>;
+  /** The revision the plan names (RolloutPlan.taskDefinition), with its spec from the revision snapshot. */
+  taskDefinition: TaskDefinitionRevisionInput;
+  /** From deriveServiceStatus: deployment id, replicas, limits, paused, suspendScaleIn. */
+  rollout: RolloutPlan;
+  cluster?: ClusterFacts;
+  /**
+   * Task cpu and memory as pod-level resources (default true; see the task definition renderer).
+   * Never with autoScaling: a HorizontalPodAutoscaler computes utilization from container
+   * requests, so the task's cpu and memory are spread over its containers instead.
+   */
+  podLevelResources?: boolean;
+}
+
+export interface ServiceChildren {
+  /** A Deployment (REPLICA) or a DaemonSet (DAEMON), named after the Service. */
+  workload: Deployment | DaemonSet;
+  /** With loadBalancers, serviceRegistries or Service Connect. */
+  service?: KubeService;
+  /** With autoScaling. */
+  autoscaler?: HorizontalPodAutoscaler;
+  /**
+   * The task role's ServiceAccount, shared by every Service of the namespace that uses the same
+   * role: its owner reference to this Service is not a controller reference, and it carries no
+   * per-Service labels, so that Services sharing it never disagree about its content.
+   */
+  serviceAccount?: ServiceAccount;
+}
+
+export interface ServiceRender {
+  ok: true;
+  children: ServiceChildren;
+  /** Task definition fields not honoured, with $-paths into the task definition spec. */
+  ignored: IgnoredField[];
+  /** Service fields not honoured or approximated, with spec.-paths into the Service. */
+  serviceIgnored: IgnoredField[];
+  /** Placement that depends on node labels seen now: render again when nodes change. */
+  expansions: Expansion[];
+  /** The FargateProfile routing decision, when profiles were given. */
+  fargate?: RouteDecision;
+}
+
+export function renderServiceChildren(input: ServiceRenderInput): ServiceRender | RenderRefusal {
+  const { service, taskDefinition, rollout } = input;
+  const spec = service.spec;
+  const daemon = schedulingStrategyOf(spec) === 'DAEMON';
+  const ref = `${taskDefinition.family}:${taskDefinition.revision}`;
+  const compatible = checkCompatibility(spec, taskDefinition.spec, ref);
+  if (!compatible.ok) return compatible;
+
+  const template = renderServiceTemplate({
+    service,
+    taskDefinition,
+    deploymentId: rollout.deploymentId,
+    replicas: rollout.replicas,
+    ownerKind: daemon ? 'DaemonSet' : 'Deployment',
+    cluster: input.cluster ?? {},
+    podLevelResources: (input.podLevelResources ?? true) && spec.autoScaling === undefined,
+  });
+  if (!template.ok) return template;
+
+  const launchType = effectiveLaunchType(spec);
+  const labels = standardLabels({ family: taskDefinition.family, revision: taskDefinition.revision, service: serviceNameOf(service), ...(launchType ? { launchType } : {}) });
+  const workload = daemon ? renderDaemonSet(service, template.template, rollout, labels) : renderDeployment(service, template.template, rollout, labels);
+  const kube = renderKubeService(service, taskDefinition.spec, labels);
+  const scaling = renderAutoscaler(service, template.template, rollout.suspendScaleIn, labels);
+  const serviceIgnored = [...template.serviceIgnored, ...kube.ignored, ...scaling.ignored, ...serviceFields(service)];
+
+  const children: ServiceChildren = { workload };
+  if (kube.service) children.service = kube.service;
+  if (scaling.autoscaler) children.autoscaler = scaling.autoscaler;
+  const account = renderServiceAccount(taskDefinition.spec, service.metadata.namespace);
+  if (account) children.serviceAccount = { ...account, metadata: { ...account.metadata, ownerReferences: [{ ...ownerReference(service), controller: false, blockOwnerDeletion: false }] } };
+
+  const out: ServiceRender = { ok: true, children, ignored: template.ignored, serviceIgnored, expansions: template.expansions };
+  if (template.fargate) out.fargate = template.fargate;
+  return out;
+}
+
+/**
+ * Whether the revision the spec asks for can be rendered at all, before a deployment of it
+ * starts: the compatibility check and the pod template, with a provisional rollout. A refusal is
+ * the `problem` to give deriveServiceStatus, so that no deployment of an unrenderable revision
+ * starts and what runs keeps running.
+ */
+export function preflightServiceRender(input: Omit<ServiceRenderInput, 'rollout'>): { ok: true } | RenderRefusal {
+  const { service, taskDefinition } = input;
+  const ref = `${taskDefinition.family}:${taskDefinition.revision}`;
+  const daemon = schedulingStrategyOf(service.spec) === 'DAEMON';
+  const rollout: RolloutPlan = {
+    taskDefinition: { family: taskDefinition.family, revision: taskDefinition.revision },
+    deploymentId: deploymentId(service.metadata.uid ?? '', ref, service.spec.forceNewDeployment),
+    replicas: 0,
+    limits: rolloutLimits(0, service.spec.deploymentConfiguration, daemon ? 'DAEMON' : 'REPLICA'),
+    paused: false,
+    suspendScaleIn: false,
+  };
+  const out = renderServiceChildren({ ...input, rollout });
+  return out.ok ? { ok: true } : out;
+}
+
+// Service fields Berth accepts and cannot honour the way ECS would.
+function serviceFields(service: Pick<Service, 'spec'>): IgnoredField[] {
+  const spec = service.spec;
+  const out: IgnoredField[] = [];
+  const controller = spec.deploymentController?.type;
+  if (controller && controller !== 'ECS') {
+    out.push({ path: 'spec.deploymentController.type', reason: `not honoured: ${controller} deployments are run as ECS rolling updates` });
+  }
+  if (spec.deploymentConfiguration?.alarms?.enable) {
+    out.push({ path: 'spec.deploymentConfiguration.alarms', reason: 'not honoured: there are no CloudWatch alarms to watch; only the circuit breaker fails deployments' });
+  }
+  return out;
+}

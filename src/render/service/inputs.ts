@@ -1,0 +1,28 @@
+import type { FargateProfile } from '../../api/fargateprofile.js';
+import type { CapacityProviderTable } from '../../placement/capacity.js';
+import type { KnownLabelValues } from '../../placement/compile.js';
+
+// What a Service render needs from the cluster besides the Service and its task definition,
+// gathered by the controller from its caches.
+
+export interface ClusterFacts {
+  /** Node label values seen now (collectLabelValues over the nodes), for wildcard and regex placement. */
+  knownLabelValues?: KnownLabelValues;
+  /** Every FargateProfile. Absent: pods are left for the admission webhook to route. */
+  fargateProfiles?: readonly Pick<FargateProfile, 'metadata' | 'spec'>[];
+  /** Subnet → zone, for FargateProfile subnets. */
+  subnetZones?: Readonly<Record<string, string>>;
+  /** RuntimeClass of profiles that name none (operator configuration). */
+  defaultRuntimeClassName?: string;
+  /** A scheduler whose profile packs nodes, for binpack strategies (operator configuration). */
+  binpackSchedulerName?: string;
+  /** Capacity providers besides FARGATE, FARGATE_SPOT and EC2 (operator configuration). */
+  capacityProviders?: CapacityProviderTable;
+}
+
+/** Nothing can be rendered: a condition reason and message for the Service. */
+export interface RenderRefusal {
+  ok: false;
+  reason: string;
+  message: string;
+}

@@ -1,0 +1,33 @@
+import type { DaemonSetUpdateStrategy, DeploymentStrategy } from '../../api/kube.js';
+import type { RolloutLimits } from '../../ecs/rollout.js';
+
+// ECS's limits (src/ecs/rollout.ts) as workload update strategies. Kubernetes refuses a rolling
+// update with maxSurge and maxUnavailable both 0, which is exactly ECS's "unable to stop or start
+// tasks": then the rollout is held (Deployment.paused, DaemonSet OnDelete; the status derivation
+// decides) and the values only have to be valid. A daemon with an unknown node count (no DaemonSet
+// status yet) gets ECS's percentages, which Kubernetes rounds up.
+
+/** Deployment: absolute counts. With nothing to replace, 1 surge and 0 unavailable keep the desired count. */
+export function deploymentStrategy(limits: RolloutLimits): DeploymentStrategy {
+  const { maxSurge, maxUnavailable } = limits;
+  if (maxSurge === 0 && maxUnavailable === 0) return { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } };
+  return { type: 'RollingUpdate', rollingUpdate: { maxSurge, maxUnavailable } };
+}
+
+/**
+ * DaemonSet: absolute counts for the nodes it runs on now. 0 and 1 when nothing can be replaced,
+ * as a surge pod may not fit beside the old one on its node (host ports).
+ */
+export function daemonSetStrategy(limits: RolloutLimits, paused: boolean): DaemonSetUpdateStrategy {
+  if (paused) return { type: 'OnDelete' };
+  if (limits.desiredCount === 0) {
+    const surge = Math.max(0, limits.maximumPercent - 100);
+    const unavailable = 100 - limits.minimumHealthyPercent;
+    if (unavailable > 0 || surge > 0) return { type: 'RollingUpdate', rollingUpdate: { maxSurge: `${surge}%`, maxUnavailable: `${unavailable}%` } };
+    return { type: 'RollingUpdate', rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } };
+  }
+  const { maxSurge, maxUnavailable } = limits;
+  if (maxSurge === 0 && maxUnavailable === 0) return { type: 'RollingUpdate', rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } };
+  return { type: 'RollingUpdate', rollingUpdate: { maxSurge, maxUnavailable } };
+}
+
