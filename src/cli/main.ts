@@ -4,10 +4,11 @@ import { exportCommand } from './export.js';
 import { genCrdsCommand } from './gen-crds.js';
 import { importCommand } from './import.js';
 import { localCommand } from './local.js';
+import { profileCommand } from './profile.js';
 import { runCommand } from './run.js';
 import { startCommand } from './start.js';
 
-const commands: Command[] = [startCommand, runCommand, localCommand, importCommand, exportCommand, genCrdsCommand];
+const commands: Command[] = [startCommand, runCommand, localCommand, importCommand, exportCommand, profileCommand, genCrdsCommand];
 
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

@@ -1,6 +1,7 @@
 import { runOperator } from '../controllers/operator.js';
 import { intOption, parseArgs, rejectUnknown, stringOption } from './args.js';
 import { wantsHelp, type Command } from './command.js';
+import { fargateSettings, WEBHOOK_OPTIONS, WEBHOOK_SWITCHES, WEBHOOK_USAGE } from './run-webhook.js';
 
 const usage = `Usage: berth run [options]
 
@@ -12,10 +13,10 @@ Options:
   --kubeconfig FILE            kubeconfig to use
   --probe-address HOST:PORT    serve /metrics, /healthz and /readyz (default 127.0.0.1:8080)
   --leader-elect               run with Lease leader election (for several replicas)
-  --leader-election-namespace NS   namespace of the Lease (default: berth-system)
+  --leader-election-namespace NS   namespace of the Lease (default: the operator's namespace)
   --qps N, --burst N           client-side rate limit towards the apiserver (default 50, 100; 0 = off)
   --log-level LEVEL            trace, debug, info, warn, error (default info)
-`;
+${WEBHOOK_USAGE}`;
 
 export const runCommand: Command = {
   name: 'run',
@@ -26,8 +27,9 @@ export const runCommand: Command = {
       console.log(usage);
       return 0;
     }
-    const args = parseArgs(argv, ['leader-elect']);
-    rejectUnknown(args, ['kubeconfig', 'probe-address', 'leader-elect', 'leader-election-namespace', 'qps', 'burst', 'log-level']);
+    const args = parseArgs(argv, ['leader-elect', ...WEBHOOK_SWITCHES]);
+    rejectUnknown(args, ['kubeconfig', 'probe-address', 'leader-elect', 'leader-election-namespace', 'qps', 'burst', 'log-level', ...WEBHOOK_OPTIONS]);
+    const fargate = fargateSettings(args);
     const [probeHost, probePortText] = (stringOption(args, 'probe-address', '127.0.0.1:8080') ?? '').split(/:(?=[^:]*$)/);
     const probePort = Number(probePortText);
     if (!probeHost || !Number.isInteger(probePort)) throw new Error('--probe-address must be HOST:PORT');
@@ -36,11 +38,12 @@ export const runCommand: Command = {
       probeHost,
       probePort,
       leaderElection: args.options.has('leader-elect')
-        ? { namespace: stringOption(args, 'leader-election-namespace', 'berth-system')!, name: 'berth-operator' }
+        ? { namespace: stringOption(args, 'leader-election-namespace', fargate.namespace)!, name: 'berth-operator' }
         : undefined,
       qps: intOption(args, 'qps') ?? 50,
       burst: intOption(args, 'burst') ?? 100,
       logLevel: stringOption(args, 'log-level', 'info')!,
+      fargate,
     });
   },
 };

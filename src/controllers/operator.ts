@@ -3,7 +3,9 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { Registry } from 'prom-client';
 import { Kube, Manager, RuntimeMetrics, createLogger, onShutdownSignals } from '../runtime/index.js';
 import { buildCaches } from './caches.js';
+import { startFargateProfiles, type FargateProfileSettings } from './fargateprofile-setup.js';
 import { BERTH_RESOURCES } from './resources.js';
+import { startServiceController } from './service.js';
 import { startTaskDefinitionController } from './taskdefinition.js';
 
 export interface OperatorOptions {
@@ -15,6 +17,8 @@ export interface OperatorOptions {
   qps: number;
   burst: number;
   logLevel: string;
+  /** The operator's namespace, default runtime class, and the pod webhook if it is served. */
+  fargate: FargateProfileSettings;
 }
 
 function loadKubeConfig(file?: string): KubeConfig {
@@ -40,10 +44,17 @@ export async function runOperator(options: OperatorOptions): Promise<number> {
   const caches = buildCaches(manager);
   const events = manager.events();
   startTaskDefinitionController({ manager, kube, caches, events });
+  startServiceController({ manager, kube, caches, events });
+  const fargate = await startFargateProfiles({ manager, kube, caches, logger, registry: metrics.registry }, options.fargate);
 
-  onShutdownSignals(() => manager.stop(), { logger });
+  // The webhook goes first: unregistering it needs the client, which the manager closes.
+  onShutdownSignals(async () => {
+    await fargate.stop();
+    await manager.stop();
+  }, { logger });
   logger.info({ identity, leaderElection: !!options.leaderElection }, 'berth operator starting');
   const reason = await manager.run();
+  await fargate.stop();
   logger.info({ reason }, 'berth operator stopped');
   return reason === 'leadership-lost' ? 1 : 0;
 }

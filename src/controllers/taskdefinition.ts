@@ -11,7 +11,7 @@ import { isAlreadyExists, joinKey, type EventRecorder, type Kube, type Manager, 
 import { familiesOf, type Caches } from './caches.js';
 import { addFinalizer, removeFinalizer } from './finalizers.js';
 import { TaskDefinitionRef } from './resources.js';
-import { writeStatus } from './status.js';
+import { StatusMemory } from './status.js';
 
 export interface TaskDefinitionControllerDeps {
   manager: Manager;
@@ -19,13 +19,16 @@ export interface TaskDefinitionControllerDeps {
   caches: Caches;
   events: EventRecorder;
   now?: () => Date;
+  /** The last status written per object, shared by the passes of one controller. */
+  statuses: StatusMemory;
 }
 
 /**
  * Registers a revision for every change of a TaskDefinition's spec and reports them in its
  * status; holds deletion back while a Service still uses the family.
  */
-export function startTaskDefinitionController(deps: TaskDefinitionControllerDeps): void {
+export function startTaskDefinitionController(options: Omit<TaskDefinitionControllerDeps, 'statuses'>): void {
+  const deps: TaskDefinitionControllerDeps = { ...options, statuses: new StatusMemory() };
   const { caches } = deps;
   deps.manager
     .controller({ name: 'taskdefinition', kind: 'TaskDefinition', workers: 2, reconcile: (key, ctx) => reconcileTaskDefinition(deps, ctx) })
@@ -39,10 +42,11 @@ export function startTaskDefinitionController(deps: TaskDefinitionControllerDeps
 }
 
 export async function reconcileTaskDefinition(deps: TaskDefinitionControllerDeps, ctx: ReconcileContext): Promise<void> {
-  const { kube, caches, events } = deps;
+  const { kube, caches, events, statuses } = deps;
   const now = deps.now?.() ?? new Date();
-  const td = caches.taskDefinitions.get(ctx.name, ctx.namespace) as TaskDefinition | undefined;
-  if (!td) return;
+  const cached = caches.taskDefinitions.get(ctx.name, ctx.namespace);
+  if (!cached) return;
+  const td = statuses.fresh(cached) as TaskDefinition;
   const key = joinKey(ctx.namespace, ctx.name);
   const stored = caches.revisions.byIndex('owner', key).map(readControllerRevision).filter((r): r is StoredRevision => !!r);
   const blockingServices = caches.services.byIndex('family', key).map((s) => s.metadata?.name ?? '');
@@ -54,7 +58,7 @@ export async function reconcileTaskDefinition(deps: TaskDefinitionControllerDeps
       await removeFinalizer(kube, TaskDefinitionRef, td, IN_USE_FINALIZER);
       return;
     }
-    await writeStatus(kube, td, taskDefinitionStatus(observation, now));
+    await statuses.write(kube, td, taskDefinitionStatus(observation, now));
     return;
   }
   await addFinalizer(kube, TaskDefinitionRef, td, IN_USE_FINALIZER);
@@ -76,7 +80,7 @@ export async function reconcileTaskDefinition(deps: TaskDefinitionControllerDeps
     }
   }
   if (observation.refusal) await events.record(td, 'Warning', 'Invalid', `${observation.refusal.path}: ${observation.refusal.message}`);
-  await writeStatus(kube, td, taskDefinitionStatus(observation, now));
+  await statuses.write(kube, td, taskDefinitionStatus(observation, now));
 }
 
 async function register(kube: Kube, td: TaskDefinition, revision: number, spec: TaskDefinitionSpec, now: Date): Promise<StoredRevision> {

@@ -58,9 +58,13 @@ export function attachProcess(name: string, record: ProcessRecord): ClusterState
   return state;
 }
 
+const CONTROL_PLANE = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kwok'];
+
 /** True when every component is alive and the apiserver answers /readyz. */
 export async function isHealthy(state: ClusterState): Promise<boolean> {
-  if (!state.processes.every((p) => isAlive(p.pid))) return false;
+  // Attached processes (the operator) may come and go; the control plane may not.
+  const alive = (name: string) => state.processes.some((p) => p.name === name && isAlive(p.pid));
+  if (!CONTROL_PLANE.every(alive)) return false;
   const pki = pkiPaths(join(state.dir, 'pki'));
   const ready = await probe(`https://127.0.0.1:${state.ports.apiserver}/readyz`, tlsFromPki(pki));
   return ready.status === 200;

@@ -1,3 +1,4 @@
+import type { ConditionInput } from '../api/conditions.js';
 // What a render reports besides the objects it builds.
 
 /**
@@ -32,4 +33,10 @@ export function joinPath(parts: readonly (string | number)[]): string {
   let out = '$';
   for (const part of parts) out += typeof part === 'number' ? `[${part}]` : `.${part}`;
   return out;
+}
+
+/** Condition FieldsIgnored: the accepted-but-not-honoured fields, each with its path. */
+export function fieldsIgnoredCondition(ignored: readonly IgnoredField[]): ConditionInput {
+  if (ignored.length === 0) return { type: 'FieldsIgnored', status: 'False', reason: 'AllHonoured', message: 'every field is honoured' };
+  return { type: 'FieldsIgnored', status: 'True', reason: 'NotHonoured', message: ignored.map((f) => `${f.path}: ${f.reason}`).join('; ') };
 }

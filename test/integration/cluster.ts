@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { KubeConfig } from '@kubernetes/client-node';
 import { parse, stringify } from 'yaml';
@@ -63,4 +64,31 @@ export async function waitFor<T>(what: string, check: () => Promise<T>, timeoutM
 
 export function yamlDocs(text: string): any[] {
   return text.split(/^---$/m).map((d) => parse(d)).filter(Boolean);
+}
+
+/**
+ * Watches with kubectl, one line of custom columns per change, until `done` accepts the lines
+ * seen so far; returns them. Every status write shows up, however short-lived.
+ */
+export function watchLines(args: string[], columns: string, done: (lines: string[]) => boolean, timeoutMs = 120000): Promise<string[]> {
+  const cluster = testCluster();
+  return new Promise((resolve, reject) => {
+    const child = spawn(cluster.bins.kubectl, ['--kubeconfig', cluster.kubeconfig, 'get', ...args, '--watch', '--no-headers', '-o', `custom-columns=${columns}`]);
+    const lines: string[] = [];
+    let buffer = '';
+    const finish = (err?: Error) => {
+      clearTimeout(timer);
+      child.kill();
+      if (err) reject(err);
+      else resolve(lines);
+    };
+    const timer = setTimeout(() => finish(new Error(`timed out watching ${args.join(' ')}; saw:\n${lines.join('\n')}`)), timeoutMs);
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      buffer += chunk;
+      const parts = buffer.split('\n');
+      buffer = parts.pop() ?? '';
+      lines.push(...parts);
+      if (done(lines)) finish();
+    });
+  });
 }

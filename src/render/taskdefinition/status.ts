@@ -1,6 +1,6 @@
 import { mergeConditions, type ConditionInput } from '../../api/conditions.js';
 import type { TaskDefinition, TaskDefinitionStatus } from '../../api/taskdefinition.js';
-import type { IgnoredField } from '../findings.js';
+import { fieldsIgnoredCondition, type IgnoredField } from '../findings.js';
 import { revisionList, taskDefinitionArn, type StoredRevision } from './revisions.js';
 
 /** What the controller learned in one pass, from which the status follows. */
@@ -23,7 +23,7 @@ export function taskDefinitionStatus(o: TaskDefinitionObservation, now: Date): T
   const { td } = o;
   const generation = td.metadata.generation;
   const latest = o.stored.reduce((n, r) => Math.max(n, r.revision), 0);
-  const conditions: ConditionInput[] = [accepted(o, latest), fieldsIgnored(o)];
+  const conditions: ConditionInput[] = [accepted(o, latest), fieldsIgnoredCondition(o.ignored)];
   if (td.metadata.deletionTimestamp) {
     conditions.push(o.blockingServices.length > 0
       ? { type: 'Deleting', status: 'True', reason: 'InUse', message: `DELETE_IN_PROGRESS: waiting for ${o.blockingServices.sort().join(', ')} to stop using it` }
@@ -45,7 +45,3 @@ function accepted(o: TaskDefinitionObservation, latest: number): ConditionInput 
   return { type: 'Accepted', status: 'True', reason: 'Registered', message: `revision ${latest} is the latest` };
 }
 
-function fieldsIgnored(o: TaskDefinitionObservation): ConditionInput {
-  if (o.ignored.length === 0) return { type: 'FieldsIgnored', status: 'False', reason: 'AllHonoured', message: 'every field is honoured' };
-  return { type: 'FieldsIgnored', status: 'True', reason: 'NotHonoured', message: o.ignored.map((f) => `${f.path}: ${f.reason}`).join('; ') };
-}

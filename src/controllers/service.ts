@@ -1,0 +1,179 @@
+import { mergeConditions, type ConditionInput } from '../api/conditions.js';
+import { schedulingStrategyOf, type Service } from '../api/service.js';
+import type { TaskDefinition } from '../api/taskdefinition.js';
+import type { ReplicaSetLike, ServiceObservation, ServiceProblem, TaskDefinitionTarget } from '../ecs/observation.js';
+import { deriveServiceStatus } from '../ecs/status.js';
+import { fieldsIgnoredCondition } from '../render/findings.js';
+import { collectLabelValues } from '../placement/placement.js';
+import { preflightServiceRender, renderServiceChildren, type ServiceRender } from '../render/service/children.js';
+import type { ClusterFacts } from '../render/service/inputs.js';
+import { selectorLabels, workloadName } from '../render/service/names.js';
+import { LABEL_SERVICE } from '../render/labels.js';
+import {
+  deregisteredRevisions, parseTaskDefinitionRef, readControllerRevision, resolveRevision, type StoredRevision,
+} from '../render/taskdefinition/revisions.js';
+import { joinKey, Resources, type EventRecorder, type Kube, type KubeObject, type Manager, type ReconcileContext, type ReconcileResult } from '../runtime/index.js';
+import { applyIfChanged } from './apply.js';
+import type { Caches } from './caches.js';
+import { StatusMemory } from './status.js';
+
+export interface ServiceControllerDeps {
+  manager: Manager;
+  kube: Kube;
+  caches: Caches;
+  events: EventRecorder;
+  /** Operator configuration the renderer needs besides what the caches hold. */
+  cluster?: Pick<ClusterFacts, 'defaultRuntimeClassName' | 'binpackSchedulerName' | 'capacityProviders' | 'subnetZones'>;
+  now?: () => Date;
+  /** The last status written per object, shared by the passes of one controller. */
+  statuses: StatusMemory;
+}
+
+/**
+ * ECS Services: the Deployment or DaemonSet running the resolved TaskDefinition revision, its
+ * Kubernetes Service, HPA and ServiceAccount, and a status with ECS's deployments and events.
+ */
+export function startServiceController(options: Omit<ServiceControllerDeps, 'statuses'>): void {
+  const deps: ServiceControllerDeps = { ...options, statuses: new StatusMemory() };
+  const { caches } = deps;
+  const toService = (obj: KubeObject) => caches.services.byIndex('family', joinKey(obj.metadata?.namespace, obj.metadata?.name ?? '')).map((s) => joinKey(s.metadata.namespace, s.metadata.name));
+  const byOwner = (obj: KubeObject) => {
+    const owner = obj.metadata?.ownerReferences?.find((o) => o.controller && o.kind === 'Service' && o.apiVersion.startsWith('ecs.berth.dev/'));
+    return owner ? [joinKey(obj.metadata?.namespace, owner.name)] : [];
+  };
+  const byServiceLabel = (obj: KubeObject) => {
+    const value = obj.metadata?.labels?.[LABEL_SERVICE];
+    if (!value) return [];
+    return caches.services.list(obj.metadata?.namespace).filter((s) => selectorLabels(s)[LABEL_SERVICE] === value).map((s) => joinKey(s.metadata.namespace, s.metadata.name));
+  };
+  deps.manager
+    .controller({ name: 'service', kind: 'Service', workers: 4, reconcile: (_key, ctx) => reconcileService(deps, ctx) })
+    .watch(caches.services)
+    .watch(caches.taskDefinitions, toService)
+    .watch(caches.revisions, (cr) => toService({ metadata: { namespace: cr.metadata?.namespace, name: cr.metadata?.labels?.['ecs.berth.dev/family'] } } as KubeObject))
+    .watch(caches.deployments, byOwner)
+    .watch(caches.daemonSets, byOwner)
+    .watch(caches.kubeServices, byOwner)
+    .watch(caches.autoscalers, byOwner)
+    .watch(caches.replicaSets, byServiceLabel)
+    .watch(caches.pods, byServiceLabel);
+}
+
+interface Target {
+  target?: TaskDefinitionTarget;
+  problem?: ServiceProblem;
+  /** Every revision of every family this Service may render, by 'family:revision'. */
+  specs: Map<string, StoredRevision>;
+}
+
+/** Resolves spec.taskDefinition to a revision, as ECS does, and checks it can be deployed. */
+function resolveTarget(caches: Caches, svc: Service, facts: ClusterFacts): Target {
+  const ns = svc.metadata.namespace ?? 'default';
+  const specs = new Map<string, StoredRevision>();
+  const ref = parseTaskDefinitionRef(svc.spec.taskDefinition ?? '');
+  // What the Service already runs may come from another family than the one it now names.
+  for (const d of [svc.status?.taskDefinition, ...(svc.status?.deployments ?? []).map((x) => x.taskDefinition), svc.spec.taskDefinition]) {
+    const family = d ? parseTaskDefinitionRef(d)?.family : undefined;
+    if (!family) continue;
+    for (const cr of caches.revisions.byIndex('owner', joinKey(ns, family))) {
+      const stored = readControllerRevision(cr);
+      if (stored) specs.set(`${family}:${stored.revision}`, stored);
+    }
+  }
+  if (!ref) return { specs, problem: { reason: 'InvalidTaskDefinition', message: `spec.taskDefinition "${svc.spec.taskDefinition}" is not family or family:revision` } };
+  const td = caches.taskDefinitions.get(ref.family, ns) as TaskDefinition | undefined;
+  if (!td) return { specs, problem: { reason: 'TaskDefinitionNotFound', message: `task definition ${ref.family} does not exist in namespace ${ns}` } };
+  const stored = [...specs.entries()].filter(([k]) => k.startsWith(`${ref.family}:`)).map(([, v]) => v);
+  const running = parseTaskDefinitionRef(svc.status?.taskDefinition ?? '');
+  const current = running?.family === ref.family ? running.revision : undefined;
+  const resolved = resolveRevision(ref, stored, deregisteredRevisions(td).revisions, current);
+  if (!resolved.ok) {
+    const reason = resolved.reason === 'Inactive' ? 'TaskDefinitionInactive' : 'TaskDefinitionNotFound';
+    return { specs, problem: { reason, message: resolved.message } };
+  }
+  const target = { family: ref.family, revision: resolved.revision.revision };
+  const preflight = preflightServiceRender({ service: svc, taskDefinition: { ...target, spec: resolved.revision.spec }, cluster: facts });
+  if (!preflight.ok) return { specs, target, problem: { reason: preflight.reason, message: preflight.message } };
+  return { specs, target };
+}
+
+export async function reconcileService(deps: ServiceControllerDeps, ctx: ReconcileContext): Promise<ReconcileResult | void> {
+  const { kube, caches, events, statuses } = deps;
+  const now = deps.now?.() ?? new Date();
+  const cached = caches.services.get(ctx.name, ctx.namespace);
+  // Children go with the Service through their owner references.
+  if (!cached || cached.metadata?.deletionTimestamp) return;
+  const svc = statuses.fresh(cached) as Service;
+  const key = joinKey(ctx.namespace, ctx.name);
+  const facts: ClusterFacts = {
+    ...deps.cluster,
+    knownLabelValues: collectLabelValues(caches.nodes.list()),
+    fargateProfiles: caches.fargateProfiles.list(),
+  };
+  const { target, problem, specs } = resolveTarget(caches, svc, facts);
+
+  const daemon = schedulingStrategyOf(svc.spec) === 'DAEMON';
+  const workload = (daemon ? caches.daemonSets : caches.deployments).get(workloadName(svc), ctx.namespace);
+  const observation: ServiceObservation = {
+    service: svc,
+    target,
+    problem,
+    workload,
+    replicaSets: workload && !daemon ? (caches.replicaSets.byIndex('owner', joinKey(ctx.namespace, workload.metadata?.name ?? '')) as ReplicaSetLike[]) : [],
+    pods: caches.pods.byIndex('service', joinKey(ctx.namespace, selectorLabels(svc)[LABEL_SERVICE])),
+    now,
+  };
+  const result = deriveServiceStatus(observation);
+
+  let render: ServiceRender | undefined;
+  const conditions: ConditionInput[] = [];
+  if (result.rollout) {
+    const { family, revision } = result.rollout.taskDefinition;
+    const stored = specs.get(`${family}:${revision}`);
+    const out = stored && renderServiceChildren({ service: svc, taskDefinition: { family, revision, spec: stored.spec }, rollout: result.rollout, cluster: facts });
+    if (!out) {
+      conditions.push({ type: 'Ready', status: 'False', reason: 'TaskDefinitionNotFound', message: `task definition ${family}:${revision} is no longer registered` });
+    } else if (!out.ok) {
+      conditions.push({ type: 'Ready', status: 'False', reason: out.reason, message: out.message });
+    } else {
+      render = out;
+      await applyChildren(kube, caches, key, out);
+    }
+  }
+  conditions.push(render
+    ? fieldsIgnoredCondition([...render.ignored, ...render.serviceIgnored])
+    : { type: 'FieldsIgnored', status: 'Unknown', reason: 'NotRendered', message: 'nothing rendered yet' });
+
+  for (const event of result.events) await events.record(svc, event.type, event.reason, event.message);
+  const generation = svc.metadata.generation;
+  const status = { ...result.status, conditions: mergeConditions(result.status.conditions, conditions.map((c) => ({ ...c, observedGeneration: generation })), now) };
+  await statuses.write(kube, svc, status);
+  return result.requeueAfterSeconds ? { requeueAfter: result.requeueAfterSeconds * 1000 } : undefined;
+}
+
+/** Applies what changed, and deletes the Kubernetes Service or HPA a spec no longer asks for. */
+async function applyChildren(kube: Kube, caches: Caches, key: string, render: ServiceRender): Promise<void> {
+  const { workload, service, autoscaler, serviceAccount } = render.children;
+  const [namespace] = key.split('/');
+  const cached = (informer: Caches['deployments'] | Caches['daemonSets'] | Caches['kubeServices'] | Caches['autoscalers'] | Caches['serviceAccounts'], obj: KubeObject) =>
+    informer.get(obj.metadata?.name ?? '', namespace) as KubeObject | undefined;
+  const workloads = workload.kind === 'DaemonSet' ? caches.daemonSets : caches.deployments;
+  if (serviceAccount) {
+    // Shared by every Service of the task role: each Service applies it under its own manager so
+    // each keeps its own owner reference.
+    const owner = serviceAccount.metadata?.ownerReferences?.[0]?.uid ?? 'shared';
+    await applyIfChanged(kube, serviceAccount as KubeObject, undefined, `berth-${owner}`);
+  }
+  await applyIfChanged(kube, workload as KubeObject, cached(workloads, workload as KubeObject));
+  for (const [desired, informer, ref] of [
+    [service, caches.kubeServices, Resources.Service],
+    [autoscaler, caches.autoscalers, Resources.HorizontalPodAutoscaler],
+  ] as const) {
+    if (desired) {
+      await applyIfChanged(kube, desired as KubeObject, cached(informer, desired as KubeObject));
+      continue;
+    }
+    for (const stale of informer.byIndex('owner', key)) await kube.delete(ref, stale.metadata?.name ?? '', namespace);
+  }
+}
+
