@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import type { Command } from './command.js';
+import { benchCommand } from './bench.js';
 import { exportCommand } from './export.js';
 import { genCrdsCommand } from './gen-crds.js';
 import { importCommand } from './import.js';
@@ -8,7 +9,7 @@ import { profileCommand } from './profile.js';
 import { runCommand } from './run.js';
 import { startCommand } from './start.js';
 
-const commands: Command[] = [startCommand, runCommand, localCommand, importCommand, exportCommand, profileCommand, genCrdsCommand];
+const commands: Command[] = [startCommand, runCommand, localCommand, importCommand, exportCommand, profileCommand, benchCommand, genCrdsCommand];
 
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
