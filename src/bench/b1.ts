@@ -6,6 +6,7 @@ import { parse } from 'yaml';
 import type { TaskDefinitionSpec } from '../api/taskdefinition.js';
 import { down, up } from '../local/cluster.js';
 import type { NodePools } from '../local/nodepools.js';
+import { operatorCommand, waitUntilReady } from '../local/operator.js';
 import { projectRoot } from '../local/paths.js';
 import { freePort } from '../local/ports.js';
 import { renderPodTemplate } from '../render/podtemplate.js';
@@ -72,14 +73,11 @@ interface OperatorProcess {
 
 async function startOperator(kubeconfig: string): Promise<OperatorProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, [join(projectRoot(), 'dist/cli/main.js'), 'run', '--kubeconfig', kubeconfig, '--probe-address', `127.0.0.1:${port}`, '--qps', '0', '--no-webhook', '--log-level', 'warn'], { stdio: 'ignore' });
-  const url = `http://127.0.0.1:${port}`;
-  await until('the operator to be ready', async () => {
-    if (child.exitCode !== null) throw new Error(`the operator exited with ${child.exitCode}`);
-    return fetch(`${url}/readyz`).then((r) => r.ok, () => false);
-  }, 60000, 200);
+  const { command, args } = operatorCommand(kubeconfig, port, ['--qps', '0', '--no-webhook', '--log-level', 'warn']);
+  const child = spawn(command, args, { stdio: 'ignore' });
+  await waitUntilReady(port, () => child.exitCode === null, 'B1 cannot measure without it');
   return {
-    metrics: async () => (await fetch(`${url}/metrics`)).text(),
+    metrics: async () => (await fetch(`http://127.0.0.1:${port}/metrics`)).text(),
     stop: () => new Promise((resolve) => {
       child.once('exit', () => resolve());
       child.kill('SIGTERM');

@@ -5,7 +5,7 @@ import { runKubectl } from '../local/kubectl.js';
 import { projectRoot } from '../local/paths.js';
 import { freePort } from '../local/ports.js';
 import { isAlive, startDetached } from '../local/processes.js';
-import { probe } from '../local/http-probe.js';
+import { operatorCommand, waitUntilReady } from '../local/operator.js';
 import { parseArgs, rejectUnknown, stringOption } from './args.js';
 import { wantsHelp, type Command } from './command.js';
 
@@ -44,15 +44,12 @@ export const startCommand: Command = {
       say(`the operator is already running (pid ${running.pid})`);
     } else {
       const port = await freePort();
-      const record = startDetached(OPERATOR, process.execPath, [join(root, 'dist', 'cli', 'main.js'), 'run', '--kubeconfig', state.kubeconfig, '--probe-address', `127.0.0.1:${port}`],
-        join(state.dir, 'logs', `${OPERATOR}.log`));
+      // The pod webhook routes FARGATE pods to the isolated pool (see examples/fargate-profile.yaml).
+      const { command, args: runArgs } = operatorCommand(state.kubeconfig, port, ['--webhook-address', '127.0.0.1:0']);
+      const record = startDetached(OPERATOR, command, runArgs, join(state.dir, 'logs', `${OPERATOR}.log`));
       attachProcess(name, record);
       say(`starting the operator (pid ${record.pid}, metrics on http://127.0.0.1:${port}/metrics, log ${record.log})`);
-      const deadline = Date.now() + 60000;
-      while ((await probe(`http://127.0.0.1:${port}/readyz`)).status !== 200) {
-        if (!isAlive(record.pid) || Date.now() > deadline) throw new Error(`the operator did not become ready; see ${record.log}`);
-        await new Promise((r) => setTimeout(r, 250));
-      }
+      await waitUntilReady(port, () => isAlive(record.pid), `see ${record.log}`);
     }
 
     const examples = join(root, 'examples');

@@ -1,6 +1,7 @@
 import type { FargateProfile } from '../api/fargateprofile.js';
 import type { ControllerRevision, DaemonSet, Deployment, HorizontalPodAutoscaler, Pod, Service as KubeService, ServiceAccount } from '../api/kube.js';
 import { LABEL_SERVICE } from '../render/labels.js';
+import { selectorLabels } from '../render/service/names.js';
 import type { Service } from '../api/service.js';
 import type { TaskDefinition } from '../api/taskdefinition.js';
 import { parseTaskDefinitionRef } from '../render/taskdefinition/revisions.js';
@@ -49,7 +50,14 @@ export function familiesOf(svc: Service): string[] {
 export function buildCaches(manager: Manager): Caches {
   return {
     taskDefinitions: manager.informer<TaskDefinition & KubeObject>({ resource: TaskDefinitionRef }),
-    services: manager.informer<Service & KubeObject>({ resource: ServiceRef, indexers: { family: (s) => familiesOf(s as Service) } }),
+    services: manager.informer<Service & KubeObject>({
+      resource: ServiceRef,
+      indexers: {
+        family: (s) => familiesOf(s as Service),
+        // The value of the ecs.berth.dev/service label on the Service's pods and ReplicaSets.
+        selector: (s) => [joinKey(s.metadata?.namespace, selectorLabels(s as Service)[LABEL_SERVICE])],
+      },
+    }),
     revisions: manager.informer<ControllerRevision & KubeObject>({
       resource: Resources.ControllerRevision,
       labelSelector: MANAGED_BY_BERTH,

@@ -44,10 +44,10 @@ export function startServiceController(options: Omit<ServiceControllerDeps, 'sta
   const byServiceLabel = (obj: KubeObject) => {
     const value = obj.metadata?.labels?.[LABEL_SERVICE];
     if (!value) return [];
-    return caches.services.list(obj.metadata?.namespace).filter((s) => selectorLabels(s)[LABEL_SERVICE] === value).map((s) => joinKey(s.metadata.namespace, s.metadata.name));
+    return caches.services.byIndex('selector', joinKey(obj.metadata?.namespace, value)).map((s) => joinKey(s.metadata.namespace, s.metadata.name));
   };
   deps.manager
-    .controller({ name: 'service', kind: 'Service', workers: 4, reconcile: (_key, ctx) => reconcileService(deps, ctx) })
+    .controller({ name: 'service', kind: 'Service', workers: 8, reconcile: (_key, ctx) => reconcileService(deps, ctx) })
     .watch(caches.services)
     .watch(caches.taskDefinitions, toService)
     .watch(caches.revisions, (cr) => toService({ metadata: { namespace: cr.metadata?.namespace, name: cr.metadata?.labels?.['ecs.berth.dev/family'] } } as KubeObject))

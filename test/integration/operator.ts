@@ -2,7 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from '../../src/local/ports.js';
-import { kubectl, testCluster, waitFor } from './cluster.js';
+import { operatorCommand, waitUntilReady } from '../../src/local/operator.js';
+import { kubectl, testCluster } from './cluster.js';
 
 const repo = process.cwd();
 
@@ -23,22 +24,16 @@ export interface OperatorProcess {
 
 export async function startOperator(extraArgs: string[] = []): Promise<OperatorProcess> {
   const port = await freePort();
-  const child: ChildProcess = spawn('node', [join(repo, 'dist/cli/main.js'), 'run', '--kubeconfig', testCluster().kubeconfig, '--probe-address', `127.0.0.1:${port}`, '--qps', '0', ...extraArgs], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const { command, args } = operatorCommand(testCluster().kubeconfig, port, ['--qps', '0', ...extraArgs]);
+  const child: ChildProcess = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.setEncoding('utf8').on('data', (c: string) => (output += c));
   child.stderr?.setEncoding('utf8').on('data', (c: string) => (output += c));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const probeUrl = `http://127.0.0.1:${port}`;
-  await waitFor('the operator to be ready', async () => {
-    if (child.exitCode !== null) throw new Error(`the operator exited with ${child.exitCode}:\n${output}`);
-    try {
-      return (await fetch(`${probeUrl}/readyz`)).ok;
-    } catch {
-      return false;
-    }
+  await waitUntilReady(port, () => child.exitCode === null, 'its output is in the test log').catch((err: Error) => {
+    throw new Error(`${err.message}\n${output}`);
   });
+  const probeUrl = `http://127.0.0.1:${port}`;
   return {
     probeUrl,
     logs: () => output,
@@ -50,13 +45,4 @@ export async function startOperator(extraArgs: string[] = []): Promise<OperatorP
   };
 }
 
-/** Sum of a counter's samples whose labels include all of `labels`. */
-export function metricSum(text: string, name: string, labels: Record<string, string> = {}): number {
-  let sum = 0;
-  for (const line of text.split('\n')) {
-    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
-    if (!Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`))) continue;
-    sum += Number(line.slice(line.lastIndexOf(' ') + 1));
-  }
-  return sum;
-}
+export { metricSum } from '../../src/bench/measure.js';
