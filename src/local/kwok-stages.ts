@@ -9,6 +9,18 @@ export const FAILING_IMAGE_TAG = 'berth-fail';
 
 const HAS_FAILING_IMAGE = `[(.spec.initContainers // []), (.spec.containers // []) | .[] | .image | endswith(":${FAILING_IMAGE_TAG}")] | any`;
 
+// Both node stages report kwok's healthy node conditions, stamped now.
+const NODE_CONDITIONS = `      {{ $now := Now }}
+      conditions:
+      {{ range NodeConditions }}
+      - lastHeartbeatTime: {{ $now | Quote }}
+        lastTransitionTime: {{ $now | Quote }}
+        message: {{ .message | Quote }}
+        reason: {{ .reason | Quote }}
+        status: {{ .status | Quote }}
+        type: {{ .type | Quote }}
+      {{ end }}`;
+
 const nodeInitialize = `
 apiVersion: kwok.x-k8s.io/v1alpha1
 kind: Stage
@@ -20,16 +32,7 @@ spec:
     - {key: '.status.conditions.[] | select( .type == "Ready" ) | .status', operator: NotIn, values: ['True']}
   next:
     statusTemplate: |
-      {{ $now := Now }}
-      conditions:
-      {{ range NodeConditions }}
-      - lastHeartbeatTime: {{ $now | Quote }}
-        lastTransitionTime: {{ $now | Quote }}
-        message: {{ .message | Quote }}
-        reason: {{ .reason | Quote }}
-        status: {{ .status | Quote }}
-        type: {{ .type | Quote }}
-      {{ end }}
+${NODE_CONDITIONS}
       addresses:
       - {address: {{ NodeIP | Quote }}, type: InternalIP}
       - {address: {{ .metadata.name | Quote }}, type: Hostname}
@@ -54,16 +57,7 @@ spec:
   delay: {durationMilliseconds: 600000, jitterDurationMilliseconds: 610000}
   next:
     statusTemplate: |
-      {{ $now := Now }}
-      conditions:
-      {{ range NodeConditions }}
-      - lastHeartbeatTime: {{ $now | Quote }}
-        lastTransitionTime: {{ $now | Quote }}
-        message: {{ .message | Quote }}
-        reason: {{ .reason | Quote }}
-        status: {{ .status | Quote }}
-        type: {{ .type | Quote }}
-      {{ end }}
+${NODE_CONDITIONS}
 `;
 
 const podReady = `

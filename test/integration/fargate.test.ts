@@ -5,7 +5,8 @@ import type { ProfileLike } from '../../src/fargate/profile.js';
 import { selectsNamespace } from '../../src/fargate/profile.js';
 import { freePort } from '../../src/local/ports.js';
 import { kubectl, kubectlJson, newNamespace, waitFor } from './cluster.js';
-import { installCrds, metricSum, startOperator, type OperatorProcess } from './operator.js';
+import { metricSum } from '../../src/bench/measure.js';
+import { installCrds, startOperator, type OperatorProcess } from './operator.js';
 
 // FargateProfiles end to end: the operator process labels the namespaces profiles select,
 // serves the pod webhook on 127.0.0.1 and registers it by URL, and the real apiserver, scheduler

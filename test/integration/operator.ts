@@ -45,4 +45,26 @@ export async function startOperator(extraArgs: string[] = []): Promise<OperatorP
   };
 }
 
-export { metricSum } from '../../src/bench/measure.js';
+
+/**
+ * The CRDs and one operator process for a whole test file: started before its first test,
+ * stopped (cleanly, exit 0) after its last.
+ */
+export function useOperator(extraArgs: string[] = []): { current(): OperatorProcess; restart(): Promise<OperatorProcess> } {
+  let operator: OperatorProcess | undefined;
+  beforeAll(async () => {
+    await installCrds();
+    operator = await startOperator(extraArgs);
+  });
+  afterAll(async () => {
+    expect(await operator?.stop()).toBe(0);
+  });
+  return {
+    current: () => operator!,
+    restart: async () => {
+      expect(await operator?.stop()).toBe(0);
+      operator = await startOperator(extraArgs);
+      return operator;
+    },
+  };
+}

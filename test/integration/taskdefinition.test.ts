@@ -1,5 +1,5 @@
 import { apply, kubectl, kubectlJson, newNamespace, waitFor } from './cluster.js';
-import { installCrds, startOperator, type OperatorProcess } from './operator.js';
+import { useOperator } from './operator.js';
 
 // The TaskDefinition lifecycle as a user drives it with kubectl: revisions, deregistration and
 // deletion held back while a Service still uses the family.
@@ -12,14 +12,7 @@ const taskDefinition = (namespace: string, image: string, extra: Record<string, 
 });
 
 describe('TaskDefinition controller', () => {
-  let operator: OperatorProcess;
-  beforeAll(async () => {
-    await installCrds();
-    operator = await startOperator();
-  });
-  afterAll(async () => {
-    expect(await operator.stop()).toBe(0);
-  });
+  useOperator();
 
   const status = async (ns: string) => (await kubectlJson(['get', 'taskdefinition', 'web', '-n', ns])).status ?? {};
 
