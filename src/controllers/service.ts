@@ -3,11 +3,12 @@ import { schedulingStrategyOf, type Service } from '../api/service.js';
 import type { TaskDefinition } from '../api/taskdefinition.js';
 import type { ReplicaSetLike, ServiceObservation, ServiceProblem, TaskDefinitionTarget } from '../ecs/observation.js';
 import { deriveServiceStatus } from '../ecs/status.js';
+import { workloadsToRetire, type Workload } from '../ecs/workloads.js';
 import { fieldsIgnoredCondition } from '../render/findings.js';
 import { collectLabelValues } from '../placement/placement.js';
 import { preflightServiceRender, renderServiceChildren, type ServiceRender } from '../render/service/children.js';
 import type { ClusterFacts } from '../render/service/inputs.js';
-import { selectorLabels, workloadName } from '../render/service/names.js';
+import { selectorLabels, workloadNames } from '../render/service/names.js';
 import { LABEL_SERVICE } from '../render/labels.js';
 import {
   deregisteredRevisions, parseTaskDefinitionRef, readControllerRevision, resolveRevision, type StoredRevision,
@@ -113,13 +114,15 @@ export async function reconcileService(deps: ServiceControllerDeps, ctx: Reconci
   const { target, problem, specs } = resolveTarget(caches, svc, facts);
 
   const daemon = schedulingStrategyOf(svc.spec) === 'DAEMON';
-  const workload = (daemon ? caches.daemonSets : caches.deployments).get(workloadName(svc), ctx.namespace);
+  const workloads = (daemon ? caches.daemonSets : caches.deployments).byIndex('owner', key);
+  const names = workloadNames(svc);
   const observation: ServiceObservation = {
     service: svc,
     target,
     problem,
-    workload,
-    replicaSets: workload && !daemon ? (caches.replicaSets.byIndex('owner', joinKey(ctx.namespace, workload.metadata?.name ?? '')) as ReplicaSetLike[]) : [],
+    workloads,
+    workloadNames: names,
+    replicaSets: daemon ? [] : workloads.flatMap((w) => caches.replicaSets.byIndex('owner', joinKey(ctx.namespace, w.metadata?.name ?? '')) as ReplicaSetLike[]),
     pods: caches.pods.byIndex('service', joinKey(ctx.namespace, selectorLabels(svc)[LABEL_SERVICE])),
     now,
   };
@@ -138,6 +141,7 @@ export async function reconcileService(deps: ServiceControllerDeps, ctx: Reconci
     } else {
       render = out;
       await applyChildren(kube, caches, key, out);
+      await retireWorkloads(kube, workloadsToRetire(workloads, names), ctx.namespace);
     }
   }
   conditions.push(render
@@ -153,18 +157,19 @@ export async function reconcileService(deps: ServiceControllerDeps, ctx: Reconci
 
 /** Applies what changed, and deletes the Kubernetes Service or HPA a spec no longer asks for. */
 async function applyChildren(kube: Kube, caches: Caches, key: string, render: ServiceRender): Promise<void> {
-  const { workload, service, autoscaler, serviceAccount } = render.children;
+  const { workloads, service, autoscaler, serviceAccount } = render.children;
   const [namespace] = key.split('/');
   const cached = (informer: Caches['deployments'] | Caches['daemonSets'] | Caches['kubeServices'] | Caches['autoscalers'] | Caches['serviceAccounts'], obj: KubeObject) =>
     informer.get(obj.metadata?.name ?? '', namespace) as KubeObject | undefined;
-  const workloads = workload.kind === 'DaemonSet' ? caches.daemonSets : caches.deployments;
   if (serviceAccount) {
     // Shared by every Service of the task role: each Service applies it under its own manager so
     // each keeps its own owner reference.
     const owner = serviceAccount.metadata?.ownerReferences?.[0]?.uid ?? 'shared';
     await applyIfChanged(kube, serviceAccount as KubeObject, undefined, `berth-${owner}`);
   }
-  await applyIfChanged(kube, workload as KubeObject, cached(workloads, workload as KubeObject));
+  for (const workload of workloads) {
+    await applyIfChanged(kube, workload as KubeObject, cached(workload.kind === 'DaemonSet' ? caches.daemonSets : caches.deployments, workload as KubeObject));
+  }
   for (const [desired, informer, ref] of [
     [service, caches.kubeServices, Resources.Service],
     [autoscaler, caches.autoscalers, Resources.HorizontalPodAutoscaler],
@@ -177,3 +182,7 @@ async function applyChildren(kube: Kube, caches: Caches, key: string, render: Se
   }
 }
 
+/** Deletes the workloads the spec no longer asks for (their pods go with them). */
+async function retireWorkloads(kube: Kube, retired: readonly Workload[], namespace: string | undefined): Promise<void> {
+  for (const w of retired) await kube.delete(w.kind === 'DaemonSet' ? Resources.DaemonSet : Resources.Deployment, w.metadata.name ?? '', namespace);
+}

@@ -38,9 +38,14 @@ export interface ServiceObservation {
    * mismatch, a pod template the renderer refused). No new deployment starts; what runs, runs on.
    */
   problem?: ServiceProblem;
-  /** The Deployment (REPLICA) or DaemonSet (DAEMON) named after the Service, when it exists. */
-  workload?: Deployment | DaemonSet;
-  /** The ReplicaSets of that Deployment (owner reference), for the desired count of each deployment. */
+  /**
+   * The Deployments (REPLICA) or the DaemonSet (DAEMON) the Service owns: the one named after it,
+   * or one per capacity provider, and any the spec no longer asks for that are still there.
+   */
+  workloads: readonly (Deployment | DaemonSet)[];
+  /** The names of the workloads the spec asks for; every workload given when absent. */
+  workloadNames?: readonly string[];
+  /** The ReplicaSets of those Deployments (owner reference), for the desired count of each deployment. */
   replicaSets?: readonly ReplicaSetLike[];
   /** The pods labelled ecs.berth.dev/service=<service>, terminating ones included. */
   pods: readonly Pod[];

@@ -66,3 +66,27 @@ function floorDiv(a: number, b: number): number {
 function ceilDiv(a: number, b: number): number {
   return floorDiv(a + b - 1, b);
 }
+
+/**
+ * The service's limits split over workloads that share its tasks (one per capacity provider,
+ * `counts` tasks each). Each share gets ECS's rounding of its own count; what the service's
+ * limits allow beyond their sum (less than one task per share, rounding being what it is) goes
+ * one task at a time to the shares that could replace nothing otherwise, then to the others in
+ * order. The shares together stay within the service's limits.
+ */
+export function splitRolloutLimits(service: RolloutLimits, counts: readonly number[]): RolloutLimits[] {
+  const percents = { minimumHealthyPercent: service.minimumHealthyPercent, maximumPercent: service.maximumPercent };
+  const shares = counts.map((d) => rolloutLimits(d, percents, 'REPLICA'));
+  const withTasks = shares.map((_, i) => i).filter((i) => shares[i].desiredCount > 0);
+  const order = [...withTasks.filter((i) => shares[i].blocked), ...withTasks.filter((i) => !shares[i].blocked)];
+  const sum = (key: 'maxSurge' | 'maxUnavailable') => shares.reduce((n, s) => n + s[key], 0);
+  const surge = service.maxSurge - sum('maxSurge');
+  const unavailable = service.maxUnavailable - sum('maxUnavailable');
+  order.forEach((i, rank) => {
+    const s = shares[i];
+    const maxSurge = s.maxSurge + (rank < surge ? 1 : 0);
+    const maxUnavailable = s.maxUnavailable + (rank < unavailable ? 1 : 0);
+    shares[i] = { ...s, maxSurge, maxUnavailable, blocked: maxSurge === 0 && maxUnavailable === 0 };
+  });
+  return shares;
+}

@@ -1,5 +1,5 @@
 import { formatTime, mergeConditions } from '../api/conditions.js';
-import type { DaemonSet, Deployment } from '../api/kube.js';
+import type { DaemonSet } from '../api/kube.js';
 import type { ServiceDeployment, ServiceStatus } from '../api/service.js';
 import { schedulingStrategyOf, serviceNameOf } from '../api/service.js';
 import { LABEL_SERVICE } from '../render/labels.js';
@@ -15,6 +15,7 @@ import { rolloutLimits, type RolloutLimits } from './rollout.js';
 import { CONDITION_PROGRESSING, CONDITION_STEADY_STATE, serviceConditions } from './service-conditions.js';
 import { START_FAILURE_REASONS, STUCK_START_SECONDS, observeTasks, type TaskObservation } from './tasks.js';
 import { taskEvents } from './task-events.js';
+import { workloadsRun } from './workloads.js';
 
 // One pass of ECS's service scheduler, as a pure function of what the controller observed:
 // which deployment the workload should run, the service status, and the events of this pass.
@@ -75,7 +76,7 @@ export function deriveServiceStatus(obs: ServiceObservation): ServiceStatusResul
   if (target && targetId && !obs.problem) list = startDeployment(list, target, targetId, pass);
   list = adoptUnlisted(list, pass.tasks, pass.now).map((d) => withCounts(d, pass));
   list = watchBreaker(list, pass);
-  const steady = isSteady(list, obs.workload, pass);
+  const steady = isSteady(list, obs, pass);
   list = completeIfSteady(list, steady, pass);
   list = stamp(retain(list, { tasks: pass.tasks, replicaSets: pass.replicaSets, targetId }), previous.deployments ?? [], pass.now);
   const primary = list.find((d) => d.status === 'PRIMARY');
@@ -100,7 +101,7 @@ function beginPass(obs: ServiceObservation): Pass {
   return {
     name: serviceNameOf(obs.service),
     daemon,
-    desired: desiredCountOf(spec, daemon ? (obs.workload as DaemonSet | undefined) : undefined),
+    desired: desiredCountOf(spec, daemon ? (obs.workloads.find((w) => w.kind === 'DaemonSet') as DaemonSet | undefined) : undefined),
     now: formatTime(obs.now),
     tasks: observeTasks(obs.pods, obs.now),
     replicaSets: obs.replicaSets ?? [],
@@ -223,11 +224,11 @@ function watchBreaker(list: ServiceDeployment[], pass: Pass): ServiceDeployment[
   return replace(replace(list, { ...failed, status: 'ACTIVE' }), revived);
 }
 
-// ECS's steady state: the workload runs the PRIMARY deployment's template, which has the desired
+// ECS's steady state: the workloads run the PRIMARY deployment's template, which has the desired
 // count of tasks running and healthy, and no other task (of any deployment) is left.
-function isSteady(list: readonly ServiceDeployment[], workload: Deployment | DaemonSet | undefined, pass: Pass): boolean {
+function isSteady(list: readonly ServiceDeployment[], obs: ServiceObservation, pass: Pass): boolean {
   const primary = list.find((d) => d.status === 'PRIMARY');
-  if (!primary || primary.rolloutState === 'FAILED' || !workloadRuns(workload, primary.id)) return false;
+  if (!primary || primary.rolloutState === 'FAILED' || !workloadsRun(obs.workloads, obs.workloadNames, primary.id)) return false;
   if (primary.runningCount !== pass.desired || primary.pendingCount !== 0) return false;
   const othersLeft = pass.tasks.some((t) => t.deploymentId !== primary.id && t.lastStatus !== 'STOPPED');
   const othersScaled = list.some((d) => d.id !== primary.id && replicaSetReplicas(pass.replicaSets, d.id) > 0);
@@ -252,15 +253,6 @@ function plan(primary: ServiceDeployment, limits: RolloutLimits, blocked: boolea
     paused: primary.rolloutState === 'FAILED' || blocked,
     suspendScaleIn: primary.rolloutState === 'IN_PROGRESS',
   };
-}
-
-// The workload has seen its latest spec, and its pod template is the PRIMARY deployment's.
-function workloadRuns(workload: Deployment | DaemonSet | undefined, id: string): boolean {
-  if (!workload) return false;
-  const generation = workload.metadata.generation;
-  const observed = workload.status?.observedGeneration;
-  if (generation !== undefined && (observed === undefined || observed < generation)) return false;
-  return workload.spec.template.metadata?.labels?.[LABEL_DEPLOYMENT] === deploymentLabelValue(id);
 }
 
 function isStuckStarting(pod: ServiceObservation['pods'][number], id: string): boolean {

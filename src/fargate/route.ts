@@ -3,7 +3,8 @@
 // right before admission). Routing an already routed pod changes nothing, so running both is
 // harmless.
 
-import type { NodeSelectorRequirement, Pod, PodSpec, PodTemplateSpec } from '../api/kube.js';
+import type { Pod, PodSpec, PodTemplateSpec } from '../api/kube.js';
+import { requireNodeLabels } from '../placement/affinity.js';
 import { ISOLATED_RUNTIME_CLASS, ZONE_LABEL, toLabelValue } from '../placement/labels.js';
 import { diffJson, type JsonPatchOp } from './jsonpatch.js';
 import { FARGATE_PROFILE_LABEL, matchProfile, type ProfileLike } from './profile.js';
@@ -99,7 +100,7 @@ export function applyRoute<T extends PodLike>(pod: T, route: Route): T {
   out.metadata.annotations = { ...out.metadata.annotations, ...route.annotations };
   const spec: PodSpec = out.spec;
   spec.runtimeClassName = route.runtimeClassName;
-  if (route.zones.length > 0) requireZones(spec, route.zones);
+  if (route.zones.length > 0) spec.affinity = requireNodeLabels(spec.affinity, [{ key: ZONE_LABEL, operator: 'In', values: route.zones }]);
   if (route.resources.pod) spec.resources = merge(spec.resources, route.resources.pod);
   for (const c of spec.containers) {
     const s = route.resources.containers[c.name];
@@ -123,24 +124,6 @@ export function admitPod(pod: Pod, profiles: readonly ProfileLike[], options: Ro
   const decision = routePod(pod, profiles, options);
   if (decision.action !== 'route') return { decision, patch: [] };
   return { decision, patch: diffJson(pod, applyRoute(pod, decision)) };
-}
-
-// The zone requirement is ANDed into every required node selector term (terms are ORed), or is
-// the only term when the pod has none.
-function requireZones(spec: PodSpec, zones: string[]): void {
-  const req: NodeSelectorRequirement = { key: ZONE_LABEL, operator: 'In', values: zones };
-  spec.affinity = { ...spec.affinity };
-  const nodeAffinity = { ...spec.affinity.nodeAffinity };
-  const terms = nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? [];
-  const withZones = terms.length === 0
-    ? [{ matchExpressions: [req] }]
-    : terms.map((t) => (hasRequirement(t.matchExpressions, req) ? t : { ...t, matchExpressions: [...(t.matchExpressions ?? []), req] }));
-  nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution = { nodeSelectorTerms: withZones };
-  spec.affinity.nodeAffinity = nodeAffinity;
-}
-
-function hasRequirement(list: NodeSelectorRequirement[] | undefined, req: NodeSelectorRequirement): boolean {
-  return (list ?? []).some((r) => r.key === req.key && r.operator === req.operator && JSON.stringify(r.values) === JSON.stringify(req.values));
 }
 
 function merge(current: ResourceSetting | undefined, setting: ResourceSetting): ResourceSetting {

@@ -8,7 +8,7 @@
 // highest (ties to the earlier provider in the strategy): the split never moves a task from one
 // provider to another when the count grows by one, as ECS places tasks one by one on scale-out.
 
-import type { Toleration } from '../api/kube.js';
+import type { NodeSelectorRequirement, Toleration } from '../api/kube.js';
 import type { CapacityProviderStrategyItem } from '../api/service.js';
 import { CAPACITY_PROVIDER_LABEL, CAPACITY_TYPE_LABEL, ISOLATED_RUNTIME_CLASS, toLabelValue } from './labels.js';
 
@@ -18,17 +18,21 @@ export type CapacityProviderStrategyItemInput = CapacityProviderStrategyItem;
 export interface CapacityProviderPlacement {
   runtimeClassName?: string;
   nodeSelector?: Record<string, string>;
+  /** Required of every node, besides the node selector (ANDed into the pod's node affinity). */
+  nodeRequirements?: NodeSelectorRequirement[];
   tolerations?: Toleration[];
 }
 
 export type CapacityProviderTable = Readonly<Record<string, CapacityProviderPlacement>>;
 
 /**
- * Providers every cluster has. FARGATE and FARGATE_SPOT run in the isolated runtime class (spot
- * on nodes labelled as spot capacity); EC2 is Berth's name for the ordinary node pools.
+ * Providers every cluster has. FARGATE and FARGATE_SPOT run in the isolated runtime class:
+ * FARGATE_SPOT on nodes labelled as spot capacity, FARGATE on any other (a node without the label
+ * counts as on-demand, so clusters that do not label capacity types still run FARGATE tasks). EC2
+ * is Berth's name for the ordinary node pools.
  */
 export const BUILT_IN_CAPACITY_PROVIDERS: CapacityProviderTable = {
-  FARGATE: { runtimeClassName: ISOLATED_RUNTIME_CLASS },
+  FARGATE: { runtimeClassName: ISOLATED_RUNTIME_CLASS, nodeRequirements: [{ key: CAPACITY_TYPE_LABEL, operator: 'NotIn', values: ['spot'] }] },
   FARGATE_SPOT: { runtimeClassName: ISOLATED_RUNTIME_CLASS, nodeSelector: { [CAPACITY_TYPE_LABEL]: 'spot' } },
   EC2: {},
 };

@@ -1,4 +1,4 @@
-import type { DaemonSet, Deployment, HorizontalPodAutoscaler, Service as KubeService, ServiceAccount } from '../../api/kube.js';
+import type { DaemonSet, Deployment, HorizontalPodAutoscaler, Service as KubeService, PodTemplateSpec, ServiceAccount } from '../../api/kube.js';
 import type { Service } from '../../api/service.js';
 import { schedulingStrategyOf, serviceNameOf } from '../../api/service.js';
 import { checkCompatibility, effectiveLaunchType } from '../../ecs/compatibility.js';
@@ -12,6 +12,7 @@ import { standardLabels } from '../labels.js';
 import type { TaskDefinitionRevisionInput } from '../podtemplate.js';
 import { renderServiceAccount } from '../serviceaccount.js';
 import { renderAutoscaler } from './autoscaler.js';
+import { planShares } from './capacity.js';
 import { renderDaemonSet } from './daemonset.js';
 import { renderDeployment } from './deployment.js';
 import type { ClusterFacts, RenderRefusal } from './inputs.js';
@@ -40,8 +41,11 @@ export interface ServiceRenderInput {
 }
 
 export interface ServiceChildren {
-  /** A Deployment (REPLICA) or a DaemonSet (DAEMON), named after the Service. */
-  workload: Deployment | DaemonSet;
+  /**
+   * A Deployment (REPLICA) or a DaemonSet (DAEMON) named after the Service; with a
+   * capacityProviderStrategy, a Deployment per provider, in strategy order.
+   */
+  workloads: (Deployment | DaemonSet)[];
   /** With loadBalancers, serviceRegistries or Service Connect. */
   service?: KubeService;
   /** With autoScaling. */
@@ -63,8 +67,13 @@ export interface ServiceRender {
   serviceIgnored: IgnoredField[];
   /** Placement that depends on node labels seen now: render again when nodes change. */
   expansions: Expansion[];
-  /** The FargateProfile routing decision, when profiles were given. */
-  fargate?: RouteDecision;
+  /** The FargateProfile routing decision of each workload, when profiles were given. */
+  fargate?: WorkloadRoute[];
+}
+
+export interface WorkloadRoute {
+  workload: string;
+  decision: RouteDecision;
 }
 
 export function renderServiceChildren(input: ServiceRenderInput): ServiceRender | RenderRefusal {
@@ -74,34 +83,61 @@ export function renderServiceChildren(input: ServiceRenderInput): ServiceRender 
   const ref = `${taskDefinition.family}:${taskDefinition.revision}`;
   const compatible = checkCompatibility(spec, taskDefinition.spec, ref);
   if (!compatible.ok) return compatible;
+  const shares = planShares(service, rollout, input.cluster?.capacityProviders);
+  if (!shares.ok) return shares;
 
-  const template = renderServiceTemplate({
-    service,
-    taskDefinition,
-    deploymentId: rollout.deploymentId,
-    replicas: rollout.replicas,
-    ownerKind: daemon ? 'DaemonSet' : 'Deployment',
-    cluster: input.cluster ?? {},
-    podLevelResources: (input.podLevelResources ?? true) && spec.autoScaling === undefined,
-  });
-  if (!template.ok) return template;
+  const workloads: (Deployment | DaemonSet)[] = [];
+  const templates: PodTemplateSpec[] = [];
+  const fargate: WorkloadRoute[] = [];
+  const found: Pick<ServiceRender, 'ignored' | 'serviceIgnored' | 'expansions'> = { ignored: [], serviceIgnored: [...shares.ignored], expansions: [] };
+  for (const share of shares.shares) {
+    const template = renderServiceTemplate({
+      service,
+      taskDefinition,
+      deploymentId: rollout.deploymentId,
+      share,
+      ownerKind: daemon ? 'DaemonSet' : 'Deployment',
+      cluster: input.cluster ?? {},
+      podLevelResources: (input.podLevelResources ?? true) && spec.autoScaling === undefined,
+    });
+    if (!template.ok) return template;
+    const labels = { ...workloadLabels(service, taskDefinition, share.launchType), ...share.labels };
+    workloads.push(daemon ? renderDaemonSet(service, share, template.template, rollout, labels) : renderDeployment(service, share, template.template, rollout, labels));
+    templates.push(template.template);
+    if (template.fargate) fargate.push({ workload: share.name, decision: template.fargate });
+    // The shares render one task definition and mostly one placement: report each finding once.
+    addOnce(found.ignored, template.ignored);
+    addOnce(found.serviceIgnored, template.serviceIgnored);
+    addOnce(found.expansions, template.expansions);
+  }
 
-  const launchType = effectiveLaunchType(spec);
-  const labels = standardLabels({ family: taskDefinition.family, revision: taskDefinition.revision, service: serviceNameOf(service), ...(launchType ? { launchType } : {}) });
-  const workload = daemon ? renderDaemonSet(service, template.template, rollout, labels) : renderDeployment(service, template.template, rollout, labels);
+  const labels = workloadLabels(service, taskDefinition, effectiveLaunchType(spec));
   const kube = renderKubeService(service, taskDefinition.spec, labels);
-  const scaling = renderAutoscaler(service, template.template, rollout.suspendScaleIn, labels);
-  const serviceIgnored = [...template.serviceIgnored, ...kube.ignored, ...scaling.ignored, ...serviceFields(service)];
+  const scaling = renderAutoscaler(service, templates[0], rollout.suspendScaleIn, labels);
+  const serviceIgnored = [...found.serviceIgnored, ...kube.ignored, ...scaling.ignored, ...serviceFields(service)];
 
-  const children: ServiceChildren = { workload };
+  const children: ServiceChildren = { workloads };
   if (kube.service) children.service = kube.service;
   if (scaling.autoscaler) children.autoscaler = scaling.autoscaler;
   const account = renderServiceAccount(taskDefinition.spec, service.metadata.namespace);
   if (account) children.serviceAccount = { ...account, metadata: { ...account.metadata, ownerReferences: [{ ...ownerReference(service), controller: false, blockOwnerDeletion: false }] } };
 
-  const out: ServiceRender = { ok: true, children, ignored: template.ignored, serviceIgnored, expansions: template.expansions };
-  if (template.fargate) out.fargate = template.fargate;
+  const out: ServiceRender = { ok: true, children, ignored: found.ignored, serviceIgnored, expansions: found.expansions };
+  if (input.cluster?.fargateProfiles) out.fargate = fargate;
   return out;
+}
+
+function workloadLabels(service: ServiceRenderInput['service'], td: TaskDefinitionRevisionInput, launchType: string | undefined): Record<string, string> {
+  return standardLabels({ family: td.family, revision: td.revision, service: serviceNameOf(service), ...(launchType ? { launchType } : {}) });
+}
+
+function addOnce<T>(list: T[], items: readonly T[]): void {
+  const seen = new Set(list.map((x) => JSON.stringify(x)));
+  for (const item of items) {
+    const key = JSON.stringify(item);
+    if (!seen.has(key)) list.push(item);
+    seen.add(key);
+  }
 }
 
 /**

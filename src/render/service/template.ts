@@ -1,24 +1,25 @@
 import type { PodTemplateSpec } from '../../api/kube.js';
 import type { Service } from '../../api/service.js';
 import { schedulingStrategyOf, serviceNameOf } from '../../api/service.js';
-import { effectiveLaunchType } from '../../ecs/compatibility.js';
 import { LABEL_DEPLOYMENT, deploymentLabelValue } from '../../ecs/ids.js';
 import { applyRoute, routePod, type RouteDecision } from '../../fargate/route.js';
 import type { Expansion } from '../../placement/compile.js';
 import { renderPlacement } from '../../placement/placement.js';
 import { RenderError, type IgnoredField } from '../findings.js';
 import { renderPodTemplate, type PodTemplateRender, type RenderOptions, type TaskDefinitionRevisionInput } from '../podtemplate.js';
-import { applyCapacityProvider } from './capacity.js';
+import { applyShare, type WorkloadShare } from './capacity.js';
 import { applyGracePeriod } from './grace.js';
 import type { ClusterFacts, RenderRefusal } from './inputs.js';
 import { propagateTags } from './tags.js';
 
-// The pod template of a Service's workload, in order:
-//   1. the task definition revision's pod template, with the service and launch-type labels
+// The pod template of one of a Service's workloads, in order:
+//   1. the task definition revision's pod template, with the service and launch-type labels (the
+//      share's launch type: FARGATE for a FARGATE_SPOT share of a mixed strategy)
 //   2. the deployment id label (a new deployment, a new pod template: ECS's forceNewDeployment)
 //   3. tags, as propagateTags says
 //   4. healthCheckGracePeriodSeconds as startup probes
-//   5. placement constraints and strategies; a single capacity provider's node pool
+//   5. placement constraints and strategies (for the share's launch type); the share's capacity
+//      provider: its node pool and label
 //   6. FargateProfile routing, as the admission webhook would do it, so the template already is
 //      what the pods will be and the workload does not roll when pods are admitted
 
@@ -26,8 +27,8 @@ export interface ServiceTemplateInput {
   service: Pick<Service, 'metadata' | 'spec'>;
   taskDefinition: TaskDefinitionRevisionInput;
   deploymentId: string;
-  /** Replicas, for a capacity provider split. */
-  replicas: number;
+  /** The workload this template is for (capacity.ts). */
+  share: WorkloadShare;
   ownerKind: 'Deployment' | 'DaemonSet';
   cluster: ClusterFacts;
   podLevelResources?: boolean;
@@ -49,7 +50,7 @@ export function renderServiceTemplate(input: ServiceTemplateInput): ServiceTempl
   const { service, cluster } = input;
   const spec = service.spec;
   const name = serviceNameOf(service);
-  const launchType = effectiveLaunchType(spec);
+  const launchType = input.share.launchType;
 
   const rendered = tryRenderPodTemplate(input.taskDefinition, { service: name, launchType, podLevelResources: input.podLevelResources });
   if (!rendered.ok) return rendered;
@@ -79,10 +80,7 @@ export function renderServiceTemplate(input: ServiceTemplateInput): ServiceTempl
   }
   template = withPlacement(template, placement);
 
-  const capacity = applyCapacityProvider(template, spec.capacityProviderStrategy, input.replicas, cluster.capacityProviders);
-  if (!capacity.ok) return capacity;
-  template = capacity.template;
-  serviceIgnored.push(...capacity.ignored);
+  template = applyShare(template, input.share);
 
   const out: ServiceTemplate = { ok: true, template, ignored: rendered.ignored, serviceIgnored, expansions: placement.expansions };
   if (cluster.fargateProfiles) {
@@ -97,11 +95,16 @@ export function renderServiceTemplate(input: ServiceTemplateInput): ServiceTempl
     out.fargate = decision;
     if (decision.action === 'refuse') return { ok: false, reason: 'FargateProfileRefused', message: decision.message };
     if (decision.action === 'route') out.template = applyRoute(template, decision);
-    if (decision.action === 'none' && launchType === 'FARGATE') {
-      serviceIgnored.push({ path: 'spec.launchType', reason: `FARGATE: ${decision.reason}; the tasks run on ordinary node pools` });
-    }
+    if (decision.action === 'none' && launchType === 'FARGATE') serviceIgnored.push(unrouted(input.share, decision.reason));
   }
   return out;
+}
+
+// Fargate tasks no profile takes: with launchType FARGATE they run on ordinary node pools; with a
+// FARGATE capacity provider in its node pool, but without Fargate sizing.
+function unrouted(share: WorkloadShare, reason: string): IgnoredField {
+  if (!share.capacityProvider) return { path: 'spec.launchType', reason: `FARGATE: ${reason}; the tasks run on ordinary node pools` };
+  return { path: 'spec.capacityProviderStrategy', reason: `${share.capacityProvider}: ${reason}; the tasks run in the provider's node pool without Fargate sizing` };
 }
 
 // The task definition renderer throws where ECS would refuse the task definition.

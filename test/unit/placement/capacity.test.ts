@@ -61,7 +61,13 @@ describe('splitCapacity: placement of each provider', () => {
       ok: true,
       shares: [
         { capacityProvider: 'EC2', count: 1, placement: {}, labels: { 'ecs.berth.dev/capacity-provider': 'EC2' } },
-        { capacityProvider: A, count: 1, placement: { runtimeClassName: 'berth-isolated' }, labels: { 'ecs.berth.dev/capacity-provider': 'FARGATE' } },
+        {
+          capacityProvider: A,
+          count: 1,
+          // On-demand: any isolated node not labelled as spot (unlabelled clusters included).
+          placement: { runtimeClassName: 'berth-isolated', nodeRequirements: [{ key: 'ecs.berth.dev/capacity-type', operator: 'NotIn', values: ['spot'] }] },
+          labels: { 'ecs.berth.dev/capacity-provider': 'FARGATE' },
+        },
         {
           capacityProvider: B,
           count: 1,

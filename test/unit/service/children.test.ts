@@ -36,7 +36,7 @@ function render(spec: Partial<ServiceSpec> = {}, td: TaskDefinitionSpec = task()
 
 describe('the workload', () => {
   test('REPLICA: a Deployment named after the Service, selecting on the service label only', () => {
-    const d = render().children.workload as Deployment;
+    const d = render().children.workloads[0] as Deployment;
     expect(d.kind).toBe('Deployment');
     expect(d.metadata).toMatchObject({ name: 'web', namespace: 'shop' });
     expect(d.metadata.ownerReferences).toEqual([{ apiVersion: 'ecs.berth.dev/v1alpha1', kind: 'Service', name: 'web', uid: service().metadata.uid, controller: true, blockOwnerDeletion: true }]);
@@ -64,22 +64,22 @@ describe('the workload', () => {
   });
 
   test('a held rollout pauses the Deployment; a DaemonSet goes OnDelete', () => {
-    expect((render({}, task(), plan({ paused: true })).children.workload as Deployment).spec.paused).toBe(true);
-    const daemon = render({ schedulingStrategy: 'DAEMON' }, task(), plan({ paused: true, replicas: 0 }, true)).children.workload as DaemonSet;
+    expect((render({}, task(), plan({ paused: true })).children.workloads[0] as Deployment).spec.paused).toBe(true);
+    const daemon = render({ schedulingStrategy: 'DAEMON' }, task(), plan({ paused: true, replicas: 0 }, true)).children.workloads[0] as DaemonSet;
     expect(daemon.kind).toBe('DaemonSet');
     expect(daemon.spec.updateStrategy).toEqual({ type: 'OnDelete' });
   });
 
   test('DAEMON: a DaemonSet, no replicas, no zone spread', () => {
-    const ds = render({ schedulingStrategy: 'DAEMON' }, task(), plan({ replicas: 0, limits: rolloutLimits(4, undefined, 'DAEMON') }, true)).children.workload as DaemonSet;
+    const ds = render({ schedulingStrategy: 'DAEMON' }, task(), plan({ replicas: 0, limits: rolloutLimits(4, undefined, 'DAEMON') }, true)).children.workloads[0] as DaemonSet;
     expect(ds.spec.updateStrategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxSurge: 0, maxUnavailable: 4 } });
     expect(ds.spec.template.spec.topologySpreadConstraints).toBeUndefined();
     expect('replicas' in ds.spec).toBe(false);
   });
 
   test('a rollout plan for another deployment changes only the deployment label (the restart token)', () => {
-    const a = render().children.workload as Deployment;
-    const b = render({}, task(), plan({ deploymentId: idOf(2, 'restart') })).children.workload as Deployment;
+    const a = render().children.workloads[0] as Deployment;
+    const b = render({}, task(), plan({ deploymentId: idOf(2, 'restart') })).children.workloads[0] as Deployment;
     expect(b.spec.template.metadata?.labels?.['ecs.berth.dev/deployment']).not.toBe(a.spec.template.metadata?.labels?.['ecs.berth.dev/deployment']);
     expect({ ...b.spec.template, metadata: {} }).toEqual({ ...a.spec.template, metadata: {} });
   });
@@ -117,7 +117,7 @@ describe('refusals are values', () => {
 describe('the pod template', () => {
   test('healthCheckGracePeriodSeconds holds liveness off with a startup probe', () => {
     const td = task({}, app({ healthCheck: { command: ['CMD-SHELL', 'curl -f localhost'], interval: 10, retries: 3 } }));
-    const c = (render({ healthCheckGracePeriodSeconds: 60 }, td).children.workload as Deployment).spec.template.spec.containers[0];
+    const c = (render({ healthCheckGracePeriodSeconds: 60 }, td).children.workloads[0] as Deployment).spec.template.spec.containers[0];
     expect(c.startupProbe).toEqual({ ...c.livenessProbe, failureThreshold: 9 });
     expect(Object.keys(c).indexOf('startupProbe')).toBe(Object.keys(c).indexOf('livenessProbe') - 1);
   });
@@ -137,20 +137,11 @@ describe('the pod template', () => {
     ['TASK_DEFINITION: the task definition’s', { propagateTags: 'TASK_DEFINITION' }, { team: 'a' }],
     ['SERVICE: the service’s', { propagateTags: 'SERVICE', tags: [{ key: 'env', value: 'prod' }] }, { env: 'prod' }],
   ])('tags: %s', (_name, spec, tags) => {
-    const t = (render(spec, task({ tags: [{ key: 'team', value: 'a' }] })).children.workload as Deployment).spec.template;
+    const t = (render(spec, task({ tags: [{ key: 'team', value: 'a' }] })).children.workloads[0] as Deployment).spec.template;
     const annotation = t.metadata?.annotations?.['ecs.berth.dev/tags'];
     expect(annotation === undefined ? undefined : JSON.parse(annotation)).toEqual(tags);
     const tagLabels = Object.keys(t.metadata?.labels ?? {}).filter((k) => k.startsWith('tag.ecs.berth.dev/'));
     expect(tagLabels).toEqual(Object.keys(tags ?? {}).map((k) => `tag.ecs.berth.dev/${k}`));
-  });
-
-  test('one capacity provider places every task in its pool; several are reported', () => {
-    const one = (render({ capacityProviderStrategy: [{ capacityProvider: 'FARGATE_SPOT', weight: 1 }] }, task({ requiresCompatibilities: ['FARGATE'] })).children.workload as Deployment).spec.template;
-    expect(one.spec).toMatchObject({ runtimeClassName: 'berth-isolated', nodeSelector: { 'ecs.berth.dev/capacity-type': 'spot' } });
-    expect(one.metadata?.labels?.['ecs.berth.dev/capacity-provider']).toBe('FARGATE_SPOT');
-    const two = render({ capacityProviderStrategy: [{ capacityProvider: 'FARGATE', base: 1, weight: 1 }, { capacityProvider: 'FARGATE_SPOT', weight: 3 }] }, task({ requiresCompatibilities: ['FARGATE'] }));
-    expect(two.serviceIgnored.map((f) => f.path)).toContain('spec.capacityProviderStrategy');
-    expect((two.children.workload as Deployment).spec.template.metadata?.labels?.['ecs.berth.dev/launch-type']).toBe('FARGATE');
   });
 });
 
@@ -235,7 +226,7 @@ describe('the HorizontalPodAutoscaler', () => {
 
   test('task-level cpu and memory become container requests, which utilization needs', () => {
     const out = render({ autoScaling }, task({ cpu: '256', memory: '512' }));
-    const workload = out.children.workload as Deployment;
+    const workload = out.children.workloads[0] as Deployment;
     expect(workload.spec.template.spec.resources).toBeUndefined();
     expect(workload.spec.template.spec.containers[0].resources?.requests).toEqual({ cpu: '250m', memory: '512Mi' });
     expect(out.serviceIgnored).toEqual([]);

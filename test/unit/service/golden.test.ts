@@ -63,6 +63,13 @@ const CASES: Case[] = [
   { name: 'fargate-service-connect', service: 'fargate-serviceConnect-execCommand-alb.json', taskDefinition: 'fargate-xray-sidecar-named-ports-appProtocol-ssm-secrets.json' },
   { name: 'fargate-spot-capacity-providers', service: 'fargate-spot-capacityProviderStrategy-circuitBreaker-alarms.json', taskDefinition: 'fargate-ec2-dual-compat-workshop-ui.json', patch: { taskDefinition: 'ecs-workshop-user-interface-service' }, changes: 'taskDefinition names the corpus task definition it is paired with' },
   {
+    name: 'ec2-fargate-capacity-providers',
+    service: 'fargate-spot-capacityProviderStrategy-circuitBreaker-alarms.json',
+    taskDefinition: 'fargate-ec2-dual-compat-workshop-ui.json',
+    patch: { taskDefinition: 'ecs-workshop-user-interface-service', desiredCount: 5, capacityProviderStrategy: [{ capacityProvider: 'EC2', base: 1, weight: 1 }, { capacityProvider: 'FARGATE', weight: 2 }] },
+    changes: 'desiredCount 5 over EC2 (base 1, weight 1) and FARGATE (weight 2); taskDefinition names the corpus task definition it is paired with',
+  },
+  {
     name: 'ec2-nlb-spread',
     service: 'mysfits-ec2-awsvpc-nlb-placementStrategy-spread.json',
     taskDefinition: 'ec2-awsvpc-mysfits-task-cpu-mem-invalid-protocol-http.json',
@@ -107,18 +114,18 @@ function renderCase(c: Case): Record<string, unknown> {
     spec: parsed.data,
   };
   const target = { family: ref.family, revision: ref.revision ?? 1 };
-  const derived = deriveServiceStatus({ service: svc, target, pods: [], now: new Date('2026-03-01T10:00:00Z') });
+  const derived = deriveServiceStatus({ service: svc, target, workloads: [], pods: [], now: new Date('2026-03-01T10:00:00Z') });
   if (!derived.rollout) throw new Error(`${c.name}: no rollout plan`);
   const out = renderServiceChildren({ service: svc, taskDefinition: { ...target, spec: td.data }, rollout: derived.rollout, cluster: CLUSTER });
   if (!out.ok) return { source, rollout: derived.rollout, refused: { reason: out.reason, message: out.message } };
-  const { workload, service, autoscaler, serviceAccount } = out.children;
+  const { workloads, service, autoscaler, serviceAccount } = out.children;
   return {
     source,
     rollout: derived.rollout,
-    children: [workload, service, autoscaler, serviceAccount].filter((o) => o !== undefined),
+    children: [...workloads, service, autoscaler, serviceAccount].filter((o) => o !== undefined),
     ...(out.ignored.length > 0 ? { ignored: out.ignored } : {}),
     ...(out.serviceIgnored.length > 0 ? { serviceIgnored: out.serviceIgnored } : {}),
-    ...(out.fargate ? { fargate: out.fargate.action === 'route' ? { action: 'route', profile: out.fargate.profile } : out.fargate } : {}),
+    ...(out.fargate ? { fargate: out.fargate.map(({ workload, decision }) => ({ workload, ...(decision.action === 'route' ? { action: 'route', profile: decision.profile } : decision) })) } : {}),
   };
 }
 

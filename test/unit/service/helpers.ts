@@ -119,7 +119,10 @@ export function replicaSet(id: string, replicas: number): ReplicaSetLike {
 
 export interface World {
   target?: TaskDefinitionTarget;
+  /** The one workload, or `workloads` for a Service with one per capacity provider. */
   workload?: Deployment | DaemonSet;
+  workloads?: (Deployment | DaemonSet)[];
+  workloadNames?: string[];
   replicaSets?: ReplicaSetLike[];
   pods?: Pod[];
   problem?: ServiceObservation['problem'];
@@ -142,7 +145,8 @@ export class Scenario {
       service: this.svc,
       target: world.target,
       problem: world.problem,
-      workload: world.workload,
+      workloads: world.workloads ?? (world.workload ? [world.workload] : []),
+      ...(world.workloadNames ? { workloadNames: world.workloadNames } : {}),
       replicaSets: world.replicaSets,
       pods: world.pods ?? [],
       now: at(seconds),

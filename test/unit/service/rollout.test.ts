@@ -1,4 +1,4 @@
-import { rolloutLimits, rolloutPercents, type SchedulingStrategy } from '../../../src/ecs/rollout.js';
+import { rolloutLimits, rolloutPercents, splitRolloutLimits, type SchedulingStrategy } from '../../../src/ecs/rollout.js';
 
 describe('rollout limits: ECS rounding as absolute task counts', () => {
   // [case, desired, min, max, strategy, maxSurge, maxUnavailable, blocked]
@@ -44,5 +44,41 @@ describe('rollout limits: ECS rounding as absolute task counts', () => {
     // 7 · 300 / 100 = 21 exactly; 29 · 57 / 100 = 16.53 → ceil 17.
     expect(rolloutLimits(7, { maximumPercent: 300, minimumHealthyPercent: 100 }, 'REPLICA').maxSurge).toBe(14);
     expect(rolloutLimits(29, { minimumHealthyPercent: 57, maximumPercent: 100 }, 'REPLICA').maxUnavailable).toBe(12);
+  });
+});
+
+describe('rollout limits split over the workloads of capacity provider shares', () => {
+  // [case, min, max, counts, [maxSurge, maxUnavailable] per share]
+  const cases: [string, number, number, number[], [number, number][]][] = [
+    ['defaults 100/200: each share surges by its own count', 100, 200, [2, 3], [[2, 0], [3, 0]]],
+    // Service: 4 tasks at 150% may start 2. Alone, a share of 1 could start none (floor 1.5 = 1).
+    ['the rounding left over goes to the share that could replace nothing', 100, 150, [1, 3], [[1, 0], [1, 0]]],
+    // Service: 5 at 50% may stop 2; shares of 2 and 3 stop 1 each by themselves.
+    ['min 50: 1 + 1 = 2', 50, 200, [2, 3], [[2, 1], [3, 1]]],
+    // Service: 3 at 50% may stop 1 (ceil 1.5 = 2 stay); shares of 1 stop none alone.
+    ['min 50, 1 + 1 + 1: the first share gets the one task the service may stop', 50, 100, [1, 1, 1], [[0, 1], [0, 0], [0, 0]]],
+    ['a share without tasks gets nothing', 100, 150, [0, 4], [[0, 0], [2, 0]]],
+    ['blocked service: every share blocked', 100, 100, [2, 2], [[0, 0], [0, 0]]],
+  ];
+
+  test.each(cases)('%s', (_name, min, max, counts, expected) => {
+    const config = { minimumHealthyPercent: min, maximumPercent: max };
+    const service = rolloutLimits(counts.reduce((a, b) => a + b, 0), config, 'REPLICA');
+    const shares = splitRolloutLimits(service, counts);
+    expect(shares.map((s) => [s.maxSurge, s.maxUnavailable])).toEqual(expected);
+    expect(shares.map((s) => s.desiredCount)).toEqual(counts);
+    expect(shares.map((s) => s.blocked)).toEqual(counts.map((d, i) => d > 0 && expected[i][0] === 0 && expected[i][1] === 0));
+  });
+
+  test('the shares together never exceed the service, and get all it allows', () => {
+    for (const [min, max] of [[100, 200], [50, 150], [75, 125], [0, 100], [33, 133]]) {
+      for (const counts of [[1, 1], [1, 4], [2, 3, 5], [7, 0, 1], [1, 1, 1, 1, 1]]) {
+        const service = rolloutLimits(counts.reduce((a, b) => a + b, 0), { minimumHealthyPercent: min, maximumPercent: max }, 'REPLICA');
+        const shares = splitRolloutLimits(service, counts);
+        expect(shares.reduce((n, s) => n + s.maxSurge, 0)).toBe(service.maxSurge);
+        expect(shares.reduce((n, s) => n + s.maxUnavailable, 0)).toBe(service.maxUnavailable);
+        shares.forEach((s) => expect(s.maxUnavailable).toBeLessThanOrEqual(s.desiredCount));
+      }
+    }
   });
 });

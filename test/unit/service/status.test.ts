@@ -430,7 +430,7 @@ describe('events', () => {
     ];
     for (const [world, t] of worlds) {
       const first = s.pass(world, t);
-      const second = deriveServiceStatus({ service: s.svc, target: world.target, workload: world.workload, pods: world.pods ?? [], now: at(t + 1) });
+      const second = deriveServiceStatus({ service: s.svc, target: world.target, workloads: world.workload ? [world.workload] : [], pods: world.pods ?? [], now: at(t + 1) });
       expect(second.status).toEqual(first.status);
       expect(second.events).toEqual([]);
     }
