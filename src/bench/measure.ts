@@ -1,3 +1,5 @@
+import { cpus, loadavg } from 'node:os';
+
 // Small measuring tools shared by the benchmarks. Results are ratios against a baseline measured
 // in the same run on the same machine, never absolute thresholds.
 
@@ -48,3 +50,17 @@ export const WRITE_METHODS = ['POST', 'PUT', 'PATCH', 'DELETE'];
 export function writes(metricsText: string): number {
   return WRITE_METHODS.reduce((n, method) => n + metricSum(metricsText, 'rest_client_requests_total', { method }), 0);
 }
+
+/** The machine's 1-minute load average, sampled every 5 s from now until stop() returns the mean. */
+export function sampleLoad(): { stop(): number } {
+  const samples = [loadavg()[0]];
+  const timer = setInterval(() => samples.push(loadavg()[0]), 5000).unref();
+  return {
+    stop: () => {
+      clearInterval(timer);
+      return samples.reduce((a, b) => a + b, 0) / samples.length;
+    },
+  };
+}
+
+export const coreCount = () => cpus().length;

@@ -48,7 +48,15 @@ class BodyTooLarge extends Error {}
 
 export async function startAdmissionServer(options: AdmissionServerOptions): Promise<AdmissionServer> {
   const log = options.logger;
+  const drain = { closing: false, inFlight: 0 };
   const server = https.createServer({ cert: options.tls.cert, key: options.tls.key, minVersion: 'TLSv1.2' }, (req, res) => {
+    drain.inFlight++;
+    // Once closing, the client should not send its next review down this connection.
+    if (drain.closing) res.setHeader('Connection', 'close');
+    res.once('close', () => {
+      drain.inFlight--;
+      if (drain.closing && drain.inFlight === 0) server.closeAllConnections();
+    });
     serve(options, req, res).catch((err: unknown) => {
       log?.error({ err }, 'admission request failed');
       if (!res.headersSent) send(res, 500, 'internal error\n');
@@ -70,10 +78,15 @@ export async function startAdmissionServer(options: AdmissionServerOptions): Pro
   return {
     port,
     setCertificate: (pair) => server.setSecureContext({ cert: pair.cert, key: pair.key, minVersion: 'TLSv1.2' }),
+    // In-flight reviews are answered; then every connection goes. The apiserver keeps its
+    // connections alive and reuses them, so they never sit idle long enough for the keep-alive
+    // timeout, and close() alone would wait for them until the apiserver stops calling.
     close: () =>
       new Promise<void>((resolve) => {
+        drain.closing = true;
         server.close(() => resolve());
-        server.closeIdleConnections();
+        if (drain.inFlight === 0) server.closeAllConnections();
+        else server.closeIdleConnections();
       }),
   };
 }
