@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { mergeConditions, type ConditionInput } from '../api/conditions.js';
 import { schedulingStrategyOf, type Service } from '../api/service.js';
 import type { TaskDefinition } from '../api/taskdefinition.js';
@@ -28,14 +29,16 @@ export interface ServiceControllerDeps {
   now?: () => Date;
   /** The last status written per object, shared by the passes of one controller. */
   statuses: StatusMemory;
+  /** Services whose placement was expanded against node labels: rendered again when node labels change. */
+  nodeBound: Set<string>;
 }
 
 /**
  * ECS Services: the Deployment or DaemonSet running the resolved TaskDefinition revision, its
  * Kubernetes Service, HPA and ServiceAccount, and a status with ECS's deployments and events.
  */
-export function startServiceController(options: Omit<ServiceControllerDeps, 'statuses'>): void {
-  const deps: ServiceControllerDeps = { ...options, statuses: new StatusMemory() };
+export function startServiceController(options: Omit<ServiceControllerDeps, 'statuses' | 'nodeBound'>): void {
+  const deps: ServiceControllerDeps = { ...options, statuses: new StatusMemory(), nodeBound: new Set() };
   const { caches } = deps;
   const toService = (obj: KubeObject) => caches.services.byIndex('family', joinKey(obj.metadata?.namespace, obj.metadata?.name ?? '')).map((s) => joinKey(s.metadata.namespace, s.metadata.name));
   const byOwner = (obj: KubeObject) => {
@@ -57,7 +60,11 @@ export function startServiceController(options: Omit<ServiceControllerDeps, 'sta
     .watch(caches.kubeServices, byOwner)
     .watch(caches.autoscalers, byOwner)
     .watch(caches.replicaSets, byServiceLabel)
-    .watch(caches.pods, byServiceLabel);
+    .watch(caches.pods, byServiceLabel)
+    // Profiles route the pods of any Service whose namespace and labels they select: render all
+    // again (an unchanged render writes nothing).
+    .watch(caches.fargateProfiles, () => caches.services.list().map((s) => joinKey(s.metadata.namespace, s.metadata.name)))
+    .watch(caches.nodes, () => [...deps.nodeBound], (a, b) => !isDeepStrictEqual(a.metadata?.labels ?? {}, b.metadata?.labels ?? {}));
 }
 
 interface Target {
@@ -94,7 +101,7 @@ function resolveTarget(caches: Caches, svc: Service, facts: ClusterFacts): Targe
   }
   const target = { family: ref.family, revision: resolved.revision.revision };
   const preflight = preflightServiceRender({ service: svc, taskDefinition: { ...target, spec: resolved.revision.spec }, cluster: facts });
-  if (!preflight.ok) return { specs, target, problem: { reason: preflight.reason, message: preflight.message } };
+  if (!preflight.ok) return { specs, target, problem: { reason: preflight.reason, message: preflight.message, unplaceable: preflight.unplaceable } };
   return { specs, target };
 }
 
@@ -102,10 +109,13 @@ export async function reconcileService(deps: ServiceControllerDeps, ctx: Reconci
   const { kube, caches, events, statuses } = deps;
   const now = deps.now?.() ?? new Date();
   const cached = caches.services.get(ctx.name, ctx.namespace);
-  // Children go with the Service through their owner references.
-  if (!cached || cached.metadata?.deletionTimestamp) return;
-  const svc = statuses.fresh(cached) as Service;
   const key = joinKey(ctx.namespace, ctx.name);
+  // Children go with the Service through their owner references.
+  if (!cached || cached.metadata?.deletionTimestamp) {
+    deps.nodeBound.delete(key);
+    return;
+  }
+  const svc = statuses.fresh(cached) as Service;
   const facts: ClusterFacts = {
     ...deps.cluster,
     knownLabelValues: collectLabelValues(caches.nodes.list()),
@@ -134,12 +144,17 @@ export async function reconcileService(deps: ServiceControllerDeps, ctx: Reconci
     const { family, revision } = result.rollout.taskDefinition;
     const stored = specs.get(`${family}:${revision}`);
     const out = stored && renderServiceChildren({ service: svc, taskDefinition: { family, revision, spec: stored.spec }, rollout: result.rollout, cluster: facts });
+    const taken = out && out.ok ? takenNames(caches, svc, out) : [];
     if (!out) {
       conditions.push({ type: 'Ready', status: 'False', reason: 'TaskDefinitionNotFound', message: `task definition ${family}:${revision} is no longer registered` });
     } else if (!out.ok) {
       conditions.push({ type: 'Ready', status: 'False', reason: out.reason, message: out.message });
+    } else if (taken.length > 0) {
+      conditions.push({ type: 'Ready', status: 'False', reason: 'WorkloadNameTaken', message: `${taken.join('; ')}: rename this Service or that object` });
     } else {
       render = out;
+      if (out.expansions.length > 0) deps.nodeBound.add(key);
+      else deps.nodeBound.delete(key);
       await applyChildren(kube, caches, key, out);
       await retireWorkloads(kube, workloadsToRetire(workloads, names), ctx.namespace);
     }
@@ -180,6 +195,21 @@ async function applyChildren(kube: Kube, caches: Caches, key: string, render: Se
     }
     for (const stale of informer.byIndex('owner', key)) await kube.delete(ref, stale.metadata?.name ?? '', namespace);
   }
+}
+
+// A Deployment or DaemonSet of the render's name that another object controls (another
+// Service whose name is this one's plus a provider suffix, or one made by hand) is never taken
+// over.
+function takenNames(caches: Caches, svc: Service, render: ServiceRender): string[] {
+  return render.children.workloads.flatMap((w) => {
+    const informer = w.kind === 'DaemonSet' ? caches.daemonSets : caches.deployments;
+    const existing = informer.get(w.metadata.name ?? '', svc.metadata.namespace);
+    if (!existing) return [];
+    const owner = existing.metadata?.ownerReferences?.find((o) => o.controller);
+    if (owner?.uid === svc.metadata.uid) return [];
+    const by = owner ? `${owner.kind} ${owner.name}` : 'no controller';
+    return [`${w.kind} ${w.metadata.name} already exists, controlled by ${by}`];
+  });
 }
 
 /** Deletes the workloads the spec no longer asks for (their pods go with them). */

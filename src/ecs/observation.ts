@@ -23,6 +23,8 @@ export interface TaskDefinitionTarget {
 export interface ServiceProblem {
   reason: string;
   message: string;
+  /** No task can be placed anywhere (no FargateProfile takes a FARGATE task): reported as ECS reports an unplaceable task. */
+  unplaceable?: boolean;
 }
 
 export interface ServiceObservation {

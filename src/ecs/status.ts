@@ -146,7 +146,8 @@ function summarise(obs: ServiceObservation, pass: Pass, o: Outcome): { status: S
   if (o.steady && before.find((c) => c.type === CONDITION_STEADY_STATE)?.status !== 'True') {
     pass.events.push({ type: 'Normal', reason: 'SteadyState', message: say.steadyState(pass.name) });
   }
-  const events = [...taskEvents(pass.name, pass.tasks, previous.events, obs.now), ...pass.events];
+  const unplaceable = obs.problem?.unplaceable ? obs.problem.message : undefined;
+  const events = [...taskEvents(pass.name, pass.tasks, previous.events, obs.now, unplaceable), ...pass.events];
   const status: ServiceStatus = {
     ...(metadata.generation === undefined ? {} : { observedGeneration: metadata.generation }),
     desiredCount: pass.desired,

@@ -10,8 +10,19 @@ import type { TaskObservation } from './tasks.js';
 /** ECS repeats an unresolved placement failure after this long. */
 export const REPEAT_PLACEMENT_FAILURE_MS = 6 * 60 * 60 * 1000;
 
-export function taskEvents(service: string, tasks: readonly TaskObservation[], previous: readonly ServiceEvent[] | undefined, now: Date): ServiceEventAction[] {
-  return [...stopped(service, tasks, previous), ...started(service, tasks, previous), ...placement(service, tasks, previous, now)];
+/**
+ * `unplaceable`: why no task of the service can be placed at all, when that is known before any
+ * task exists (no FargateProfile takes its FARGATE tasks); it is reported as a task the
+ * scheduler cannot place.
+ */
+export function taskEvents(
+  service: string,
+  tasks: readonly TaskObservation[],
+  previous: readonly ServiceEvent[] | undefined,
+  now: Date,
+  unplaceable?: string,
+): ServiceEventAction[] {
+  return [...stopped(service, tasks, previous), ...started(service, tasks, previous), ...placement(service, tasks, previous, now, unplaceable)];
 }
 
 function started(service: string, tasks: readonly TaskObservation[], previous: readonly ServiceEvent[] | undefined): ServiceEventAction[] {
@@ -34,10 +45,11 @@ function stopped(service: string, tasks: readonly TaskObservation[], previous: r
 
 // One event per placement problem: repeated only when the scheduler's reason changes, after the
 // service has reached a steady state in between, or after six hours, as ECS does.
-function placement(service: string, tasks: readonly TaskObservation[], previous: readonly ServiceEvent[] | undefined, now: Date): ServiceEventAction[] {
+function placement(service: string, tasks: readonly TaskObservation[], previous: readonly ServiceEvent[] | undefined, now: Date, unplaceable?: string): ServiceEventAction[] {
   const stuck = tasks.find((t) => t.unschedulable !== undefined && (t.lastStatus === 'PENDING' || t.lastStatus === 'RUNNING'));
-  if (!stuck) return [];
-  const message = unableToPlace(service, stuck.unschedulable ?? '');
+  const reason = unplaceable ?? stuck?.unschedulable;
+  if (reason === undefined) return [];
+  const message = unableToPlace(service, reason);
   const last = newestEvent(previous, isUnableToPlaceMessage);
   if (last && last.event.message === message) {
     const steadySince = newestEvent(previous, isSteadyStateMessage);

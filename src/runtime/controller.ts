@@ -84,9 +84,10 @@ export class Controller {
 
   /**
    * Reconciles the keys `map` gives for every object the informer adds, changes or deletes.
-   * The default map is the object's own key.
+   * The default map is the object's own key. `changed`, when given, says which updates count
+   * (nodes change their status every few seconds; a controller may care only for their labels).
    */
-  watch<T extends KubeObject>(informer: Informer<T>, map: KeyMapper<T> = (obj) => [keyOf(obj)]): this {
+  watch<T extends KubeObject>(informer: Informer<T>, map: KeyMapper<T> = (obj) => [keyOf(obj)], changed?: (oldObj: T, newObj: T) => boolean): this {
     const source = { informer, map } as unknown as Source;
     this.sources.push(source);
     const enqueue = (obj: T) => {
@@ -97,6 +98,7 @@ export class Controller {
       add: enqueue,
       // Both versions: a changed owner or label must reach the old key too.
       update: (oldObj, newObj) => {
+        if (changed && !changed(oldObj, newObj)) return;
         enqueue(oldObj);
         enqueue(newObj);
       },

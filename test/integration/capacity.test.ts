@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { stringify } from 'yaml';
-import { apply, kubectl, kubectlJson, newNamespace, waitFor } from './cluster.js';
+import { apply, kubectl, kubectlJson, newNamespace, removeNamespace, waitFor } from './cluster.js';
 import { installCrds, startOperator, type OperatorProcess } from './operator.js';
 
 // Fargate on the real control plane, with the operator serving its pod webhook: a FARGATE
@@ -79,16 +79,10 @@ describe('Fargate launch type and capacity providers', () => {
     await waitFor(`namespace ${ns} labelled for the webhook`, async () => (await kubectlJson(['get', 'namespace', ns])).metadata.labels?.['ecs.berth.dev/fargate'] === 'true');
   });
 
-  // Everything goes while the operator still runs: the Service before the profile (which would
-  // otherwise route its pods elsewhere and roll it), the TaskDefinition (whose finalizer the
-  // operator releases) before the namespace, so nothing is left for the next operator to do.
+  // The Services go before their profile, while the operator still runs.
   afterAll(async () => {
-    if (ns) {
-      await kubectl(['delete', 'ecssvc', '--all', '-n', ns, '--wait=true', '--timeout=60s']);
-      await kubectl(['delete', 'taskdefinitions.ecs.berth.dev', '--all', '-n', ns, '--wait=true', '--timeout=60s']);
-    }
+    if (ns) await removeNamespace(ns);
     await kubectl(['delete', 'fargateprofile', profile, '--ignore-not-found']);
-    if (ns) await kubectl(['delete', 'namespace', ns, '--wait=false']);
     expect(await operator.stop()).toBe(0);
   });
 
@@ -97,6 +91,37 @@ describe('Fargate launch type and capacity providers', () => {
     await steady(ns, 2);
     expect(await tasks(ns)).toEqual(Array(2).fill(expect.objectContaining({ profile, runtimeClass: 'berth-isolated', capacity: '0.25vCPU 1GB', pool: 'isolated' })));
     expect(await deployments(ns)).toEqual({ web: [2, 2] });
+  });
+
+  test('launchType FARGATE that no profile selects runs nowhere, says why, and runs once a profile selects it', async () => {
+    const lonely = await newNamespace('no-profile');
+    const late = `berth-it-late-${suffix}`;
+    try {
+      await apply([taskDefinition(lonely), service(lonely, { launchType: 'FARGATE', desiredCount: 1 })]);
+      const svc = await waitFor('the Service to say no profile takes its tasks', async () => {
+        const s = await getService(lonely);
+        return condition(s, 'Ready')?.reason === 'NoFargateProfile' && (s.status?.events ?? []).length > 0 ? s : undefined;
+      }, 60000);
+      expect(condition(svc, 'Ready')).toMatchObject({
+        status: 'False',
+        message: expect.stringMatching(new RegExp(`^FARGATE: no FargateProfile selects namespace "${lonely}" with the pod's labels, and FARGATE tasks never run on shared nodes`)),
+      });
+      expect(svc.status.events.map((e: any) => e.message)).toEqual([
+        `(service web) was unable to place a task because no container instance met all of its requirements. Reason: ${condition(svc, 'Ready').message}`,
+      ]);
+      const events = await kubectlJson<{ items: any[] }>(['get', 'events', '-n', lonely, '--field-selector', 'involvedObject.name=web,reason=TaskPlacementFailed']);
+      expect(events.items.map((e) => e.type)).toEqual(['Warning']);
+      expect(await deployments(lonely)).toEqual({});
+      expect(await tasks(lonely)).toEqual([]);
+
+      const selectors = [{ namespace: lonely, labels: { 'ecs.berth.dev/launch-type': 'FARGATE' } }];
+      await kubectl(['create', '-f', '-'], stringify({ apiVersion: API, kind: 'FargateProfile', metadata: { name: late }, spec: { selectors } }));
+      await steady(lonely, 1);
+      expect(await tasks(lonely)).toEqual([expect.objectContaining({ profile: late, runtimeClass: 'berth-isolated', pool: 'isolated' })]);
+    } finally {
+      await removeNamespace(lonely);
+      await kubectl(['delete', 'fargateprofile', late, '--ignore-not-found']);
+    }
   });
 
   test('FARGATE base 1 weight 1 and FARGATE_SPOT weight 3: 2 tasks on on-demand nodes, 3 on spot nodes', async () => {

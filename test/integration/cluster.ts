@@ -50,6 +50,17 @@ export async function newNamespace(prefix: string): Promise<string> {
   return name;
 }
 
+/**
+ * Deletes a namespace's Services and TaskDefinitions, then the namespace. Call it while an
+ * operator still runs: it releases the TaskDefinitions' finalizer, so the namespace goes at once
+ * and its tasks stop loading the nodes other tests use.
+ */
+export async function removeNamespace(name: string): Promise<void> {
+  await kubectl(['delete', 'services.ecs.berth.dev', '--all', '-n', name, '--wait=true', '--timeout=60s']);
+  await kubectl(['delete', 'taskdefinitions.ecs.berth.dev', '--all', '-n', name, '--wait=true', '--timeout=60s']);
+  await kubectl(['delete', 'namespace', name, '--wait=false']);
+}
+
 /** Polls until `check` returns a truthy value, which it returns; fails with `what` and the last value. */
 export async function waitFor<T>(what: string, check: () => Promise<T>, timeoutMs = 60000, intervalMs = 250): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;

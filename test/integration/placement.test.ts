@@ -1,4 +1,4 @@
-import { apply, kubectl, kubectlJson, newNamespace, waitFor } from './cluster.js';
+import { apply, kubectl, kubectlJson, newNamespace, removeNamespace, waitFor } from './cluster.js';
 import { useOperator } from './operator.js';
 
 // ECS placement on the real scheduler: constraints and strategies of Services become affinity
@@ -65,13 +65,8 @@ describe('ECS placement on the scheduler', () => {
   let current: string | undefined;
   const namespace = async (prefix: string) => (current = await newNamespace(prefix));
 
-  // Each test's objects go while the operator still runs (it releases the TaskDefinition's
-  // finalizer), so the namespace leaves no work behind and its tasks no load on the nodes.
   afterEach(async () => {
-    if (!current) return;
-    await kubectl(['delete', 'ecssvc', '--all', '-n', current, '--wait=true', '--timeout=60s']);
-    await kubectl(['delete', 'taskdefinitions.ecs.berth.dev', '--all', '-n', current, '--wait=true', '--timeout=60s']);
-    await kubectl(['delete', 'namespace', current, '--wait=false']);
+    if (current) await removeNamespace(current);
     current = undefined;
   });
 
@@ -118,6 +113,22 @@ describe('ECS placement on the scheduler', () => {
     const events = await kubectlJson<{ items: any[] }>(['get', 'events', '-n', ns, '--field-selector', 'involvedObject.kind=Service,involvedObject.name=web,reason=TaskPlacementFailed']);
     expect(events.items.map((e) => e.message)).toContain(message);
     expect(events.items[0].type).toBe('Warning');
+  });
+
+  test('a regex matching no node is expanded again when a node gets a matching label', async () => {
+    const ns = await namespace('place-regex');
+    // A custom attribute of this test's own, so that no other test's placement changes.
+    const attribute = `stage-${ns.slice(-6)}`;
+    const label = `attribute.ecs.berth.dev/${attribute}`;
+    await apply([taskDefinition(ns), service(ns, 'web', { desiredCount: 1, placementConstraints: [{ type: 'memberOf', expression: `attribute:${attribute} =~ bl.*` }] })]);
+    await waitFor('the task pending on no node', async () => (await getService(ns, 'web')).status?.pendingCount === 1, 60000);
+    try {
+      await kubectl(['label', 'node', 'general-3', `${label}=blue`]);
+      await steady(ns, 'web', 1);
+      expect((await placed(ns, 'web')).map((t) => t.node)).toEqual(['general-3']);
+    } finally {
+      await kubectl(['label', 'node', 'general-3', `${label}-`]);
+    }
   });
 
   test('spread(attribute:ecs.availability-zone): six tasks, two in each zone', async () => {

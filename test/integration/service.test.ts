@@ -1,4 +1,4 @@
-import { apply, kubectl, kubectlJson, newNamespace, waitFor, watchLines } from './cluster.js';
+import { apply, kubectl, kubectlJson, newNamespace as createNamespace, removeNamespace, waitFor, watchLines } from './cluster.js';
 import { metricSum, writes } from '../../src/bench/measure.js';
 import { useOperator } from './operator.js';
 
@@ -30,6 +30,15 @@ const steady = (ns: string, name = 'web', running?: number) =>
 
 describe('Service controller', () => {
   const operator = useOperator();
+  const namespaces: string[] = [];
+  const newNamespace = async (prefix: string) => {
+    const ns = await createNamespace(prefix);
+    namespaces.push(ns);
+    return ns;
+  };
+  afterEach(async () => {
+    for (const ns of namespaces.splice(0)) await removeNamespace(ns);
+  });
 
   test('a Service runs its tasks and reaches a steady state', async () => {
     const ns = await newNamespace('svc-steady');

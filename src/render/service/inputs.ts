@@ -25,4 +25,6 @@ export interface RenderRefusal {
   ok: false;
   reason: string;
   message: string;
+  /** No task can be placed anywhere: ECS reports that as a placement failure, and so does Berth. */
+  unplaceable?: boolean;
 }

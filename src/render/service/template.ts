@@ -6,6 +6,7 @@ import { applyRoute, routePod, type RouteDecision } from '../../fargate/route.js
 import type { Expansion } from '../../placement/compile.js';
 import { renderPlacement } from '../../placement/placement.js';
 import { RenderError, type IgnoredField } from '../findings.js';
+import { LABEL_LAUNCH_TYPE } from '../labels.js';
 import { renderPodTemplate, type PodTemplateRender, type RenderOptions, type TaskDefinitionRevisionInput } from '../podtemplate.js';
 import { applyShare, type WorkloadShare } from './capacity.js';
 import { applyGracePeriod } from './grace.js';
@@ -21,7 +22,8 @@ import { propagateTags } from './tags.js';
 //   5. placement constraints and strategies (for the share's launch type); the share's capacity
 //      provider: its node pool and label
 //   6. FargateProfile routing, as the admission webhook would do it, so the template already is
-//      what the pods will be and the workload does not roll when pods are admitted
+//      what the pods will be and the workload does not roll when pods are admitted; a launchType
+//      FARGATE template no profile takes is refused (NoFargateProfile)
 
 export interface ServiceTemplateInput {
   service: Pick<Service, 'metadata' | 'spec'>;
@@ -95,16 +97,27 @@ export function renderServiceTemplate(input: ServiceTemplateInput): ServiceTempl
     out.fargate = decision;
     if (decision.action === 'refuse') return { ok: false, reason: 'FargateProfileRefused', message: decision.message };
     if (decision.action === 'route') out.template = applyRoute(template, decision);
-    if (decision.action === 'none' && launchType === 'FARGATE') serviceIgnored.push(unrouted(input.share, decision.reason));
+    if (decision.action === 'none' && launchType === 'FARGATE') {
+      if (!input.share.capacityProvider) return noProfile(namespace, decision.reason);
+      serviceIgnored.push({
+        path: 'spec.capacityProviderStrategy',
+        reason: `${input.share.capacityProvider}: ${decision.reason}; the tasks run in the provider's node pool without Fargate sizing`,
+      });
+    }
   }
   return out;
 }
 
-// Fargate tasks no profile takes: with launchType FARGATE they run on ordinary node pools; with a
-// FARGATE capacity provider in its node pool, but without Fargate sizing.
-function unrouted(share: WorkloadShare, reason: string): IgnoredField {
-  if (!share.capacityProvider) return { path: 'spec.launchType', reason: `FARGATE: ${reason}; the tasks run on ordinary node pools` };
-  return { path: 'spec.capacityProviderStrategy', reason: `${share.capacityProvider}: ${reason}; the tasks run in the provider's node pool without Fargate sizing` };
+// A FARGATE task no profile takes has nowhere to go: it must not land on a shared node, and only a
+// profile names the isolated pool for launchType FARGATE (a FARGATE capacity provider names its
+// own pool, so its tasks run there unsized).
+function noProfile(namespace: string, reason: string): RenderRefusal {
+  return {
+    ok: false,
+    reason: 'NoFargateProfile',
+    message: `FARGATE: ${reason}, and FARGATE tasks never run on shared nodes; create a FargateProfile with a selector for namespace "${namespace}" and label ${LABEL_LAUNCH_TYPE}: FARGATE`,
+    unplaceable: true,
+  };
 }
 
 // The task definition renderer throws where ECS would refuse the task definition.

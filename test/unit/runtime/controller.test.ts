@@ -201,6 +201,23 @@ describe('Controller', () => {
     expect(seen).toEqual(['default/w', 'default/w']);
   });
 
+  it('skips the updates `changed` does not count', async () => {
+    fake.put('widgets', widget('w', 'default', { size: 1 }));
+    const seen: string[] = [];
+    const c = controller(async (key) => {
+      seen.push(key);
+    });
+    const size = (w: object) => (w as { spec?: { size?: number } }).spec?.size;
+    c.watch(widgetInformer(), undefined, (a, b) => size(a) !== size(b));
+    await c.start();
+    await waitFor(() => seen.length === 1, 'initial');
+    fake.put('widgets', { ...widget('w', 'default', { size: 1 }), metadata: { name: 'w', namespace: 'default', labels: { touched: 'yes' } } });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(seen).toEqual(['default/w']);
+    fake.put('widgets', widget('w', 'default', { size: 2 }));
+    await waitFor(() => seen.length > 1, 'the counted update');
+  });
+
   it('logs each reconcile with controller, namespace, name and reconcileID', async () => {
     const { logger, lines } = capturingLogger();
     fake.put('widgets', widget('logged', 'team'));

@@ -112,6 +112,22 @@ describe('refusals are values', () => {
     });
     expect(out).toMatchObject({ ok: false, reason: 'FargateProfileRefused' });
   });
+
+  test('launchType FARGATE with no FargateProfile taking the pods: refused, never on shared nodes', () => {
+    const other = { metadata: { name: 'elsewhere' }, spec: { selectors: [{ namespace: 'batch' }] } };
+    const input = { service: service({ launchType: 'FARGATE' as const }), taskDefinition: { family: 'web', revision: 2, spec: task({ requiresCompatibilities: ['FARGATE'] }) } };
+    const out = renderServiceChildren({ ...input, rollout: plan(), cluster: { fargateProfiles: [other] } });
+    expect(out).toEqual({
+      ok: false,
+      reason: 'NoFargateProfile',
+      message: 'FARGATE: no FargateProfile selects namespace "shop" with the pod\'s labels, and FARGATE tasks never run on shared nodes; ' +
+        'create a FargateProfile with a selector for namespace "shop" and label ecs.berth.dev/launch-type: FARGATE',
+      unplaceable: true,
+    });
+    expect(preflightServiceRender({ ...input, cluster: { fargateProfiles: [] } })).toMatchObject({ ok: false, reason: 'NoFargateProfile' });
+    // Without the cluster's profiles (an import, a dry run) the pods are left to the webhook.
+    expect(preflightServiceRender(input)).toEqual({ ok: true });
+  });
 });
 
 describe('the pod template', () => {

@@ -400,6 +400,19 @@ describe('events', () => {
     expect(messages(s.pass(world, 30 + 6 * 3600)).some((m) => m.includes('unable to place'))).toBe(true);
   });
 
+  test('a service whose tasks nothing can take (no FargateProfile) is reported as unplaceable, once', () => {
+    const problem = { reason: 'NoFargateProfile', message: 'FARGATE: no FargateProfile selects namespace "shop" with the pod\'s labels', unplaceable: true };
+    const s = new Scenario({ launchType: 'FARGATE' });
+    const first = s.pass({ target: V1, problem }, 0);
+    expect(first.rollout).toBeUndefined();
+    expect(messages(first)).toEqual([`(service web) was unable to place a task because no container instance met all of its requirements. Reason: ${problem.message}`]);
+    expect(first.events[0]).toMatchObject({ type: 'Warning', reason: 'TaskPlacementFailed' });
+    expect(condition(first, 'Ready')).toMatchObject({ status: 'False', reason: 'NoFargateProfile', message: problem.message });
+    expect(s.pass({ target: V1, problem }, 60).events).toEqual([]);
+    // The same problem without the flag is a condition only.
+    expect(new Scenario().pass({ target: V1, problem: { ...problem, unplaceable: false } }, 0).events).toEqual([]);
+  });
+
   test('status keeps the newest 20 events, and tasks reported before are not reported again', () => {
     const s = new Scenario({ desiredCount: 2 });
     s.pass({ target: V1 }, 0);
