@@ -125,6 +125,26 @@ describe('Service controller', () => {
     expect(await kubectl(['get', 'deployments', '-n', ns, '-o', 'name'])).toBe('deployment.apps/healthy\n');
   });
 
+  test('a Service whose Deployment name another Service holds is refused, and the other keeps it', async () => {
+    const ns = await newNamespace('svc-taken');
+    await apply([taskDefinition(ns, 'nginx:1.27'), service(ns, { desiredCount: 1 }, 'web-ec2')]);
+    await steady(ns, 'web-ec2', 1);
+    // Service web with an EC2 capacity provider wants Deployment web-ec2 too.
+    await apply([service(ns, { desiredCount: 2, capacityProviderStrategy: [{ capacityProvider: 'EC2', weight: 1 }] })]);
+    const refused = await waitFor('web to report the name taken', async () => {
+      const svc = await getService(ns);
+      return condition(svc, 'Ready')?.reason === 'WorkloadNameTaken' ? svc : undefined;
+    });
+    expect(condition(refused, 'Ready')).toEqual(expect.objectContaining({
+      status: 'False',
+      message: 'Deployment web-ec2 already exists, controlled by Service web-ec2: rename this Service or that object',
+    }));
+    const deployment = await kubectlJson(['get', 'deployment', 'web-ec2', '-n', ns]);
+    expect(deployment.metadata.ownerReferences).toEqual([expect.objectContaining({ kind: 'Service', name: 'web-ec2', controller: true })]);
+    expect(deployment.spec.replicas).toBe(1);
+    expect(condition(await getService(ns, 'web-ec2'), 'SteadyState')?.status).toBe('True');
+  });
+
   test('after a restart with everything converged the operator makes no writes', async () => {
     const ns = await newNamespace('svc-restart');
     await apply([taskDefinition(ns, 'nginx:1.27'), service(ns, { desiredCount: 2 })]);
