@@ -15,7 +15,7 @@ import {
   deregisteredRevisions, parseTaskDefinitionRef, readControllerRevision, resolveRevision, type StoredRevision,
 } from '../render/taskdefinition/revisions.js';
 import { joinKey, Resources, type EventRecorder, type Kube, type KubeObject, type Manager, type ReconcileContext, type ReconcileResult } from '../runtime/index.js';
-import { applyIfChanged } from './apply.js';
+import { Applier } from './apply.js';
 import type { Caches } from './caches.js';
 import { StatusMemory } from './status.js';
 
@@ -31,14 +31,15 @@ export interface ServiceControllerDeps {
   statuses: StatusMemory;
   /** Services whose placement was expanded against node labels: rendered again when node labels change. */
   nodeBound: Set<string>;
+  applier: Applier;
 }
 
 /**
  * ECS Services: the Deployment or DaemonSet running the resolved TaskDefinition revision, its
  * Kubernetes Service, HPA and ServiceAccount, and a status with ECS's deployments and events.
  */
-export function startServiceController(options: Omit<ServiceControllerDeps, 'statuses' | 'nodeBound'>): void {
-  const deps: ServiceControllerDeps = { ...options, statuses: new StatusMemory(), nodeBound: new Set() };
+export function startServiceController(options: Omit<ServiceControllerDeps, 'statuses' | 'nodeBound' | 'applier'>): void {
+  const deps: ServiceControllerDeps = { ...options, statuses: new StatusMemory(), nodeBound: new Set(), applier: new Applier(options.kube) };
   const { caches } = deps;
   const toService = (obj: KubeObject) => caches.services.byIndex('family', joinKey(obj.metadata?.namespace, obj.metadata?.name ?? '')).map((s) => joinKey(s.metadata.namespace, s.metadata.name));
   const byOwner = (obj: KubeObject) => {
@@ -155,8 +156,8 @@ export async function reconcileService(deps: ServiceControllerDeps, ctx: Reconci
       render = out;
       if (out.expansions.length > 0) deps.nodeBound.add(key);
       else deps.nodeBound.delete(key);
-      await applyChildren(kube, caches, key, out);
-      await retireWorkloads(kube, workloadsToRetire(workloads, names), ctx.namespace);
+      await applyChildren(deps, key, out);
+      await retireWorkloads(deps, workloadsToRetire(workloads, names), ctx.namespace);
     }
   }
   conditions.push(render
@@ -171,7 +172,7 @@ export async function reconcileService(deps: ServiceControllerDeps, ctx: Reconci
 }
 
 /** Applies what changed, and deletes the Kubernetes Service or HPA a spec no longer asks for. */
-async function applyChildren(kube: Kube, caches: Caches, key: string, render: ServiceRender): Promise<void> {
+async function applyChildren({ kube, caches, applier }: ServiceControllerDeps, key: string, render: ServiceRender): Promise<void> {
   const { workloads, service, autoscaler, serviceAccount } = render.children;
   const [namespace] = key.split('/');
   const cached = (informer: Caches['deployments'] | Caches['daemonSets'] | Caches['kubeServices'] | Caches['autoscalers'] | Caches['serviceAccounts'], obj: KubeObject) =>
@@ -180,20 +181,23 @@ async function applyChildren(kube: Kube, caches: Caches, key: string, render: Se
     // Shared by every Service of the task role: each Service applies it under its own manager so
     // each keeps its own owner reference.
     const owner = serviceAccount.metadata?.ownerReferences?.[0]?.uid ?? 'shared';
-    await applyIfChanged(kube, serviceAccount as KubeObject, undefined, `berth-${owner}`);
+    await applier.apply(serviceAccount as KubeObject, undefined, `berth-${owner}`);
   }
   for (const workload of workloads) {
-    await applyIfChanged(kube, workload as KubeObject, cached(workload.kind === 'DaemonSet' ? caches.daemonSets : caches.deployments, workload as KubeObject));
+    await applier.apply(workload as KubeObject, cached(workload.kind === 'DaemonSet' ? caches.daemonSets : caches.deployments, workload as KubeObject));
   }
   for (const [desired, informer, ref] of [
     [service, caches.kubeServices, Resources.Service],
     [autoscaler, caches.autoscalers, Resources.HorizontalPodAutoscaler],
   ] as const) {
     if (desired) {
-      await applyIfChanged(kube, desired as KubeObject, cached(informer, desired as KubeObject));
+      await applier.apply(desired as KubeObject, cached(informer, desired as KubeObject));
       continue;
     }
-    for (const stale of informer.byIndex('owner', key)) await kube.delete(ref, stale.metadata?.name ?? '', namespace);
+    for (const stale of informer.byIndex('owner', key)) {
+      await kube.delete(ref, stale.metadata?.name ?? '', namespace);
+      applier.forget(stale);
+    }
   }
 }
 
@@ -213,6 +217,9 @@ function takenNames(caches: Caches, svc: Service, render: ServiceRender): string
 }
 
 /** Deletes the workloads the spec no longer asks for (their pods go with them). */
-async function retireWorkloads(kube: Kube, retired: readonly Workload[], namespace: string | undefined): Promise<void> {
-  for (const w of retired) await kube.delete(w.kind === 'DaemonSet' ? Resources.DaemonSet : Resources.Deployment, w.metadata.name ?? '', namespace);
+async function retireWorkloads({ kube, applier }: ServiceControllerDeps, retired: readonly Workload[], namespace: string | undefined): Promise<void> {
+  for (const w of retired) {
+    await kube.delete(w.kind === 'DaemonSet' ? Resources.DaemonSet : Resources.Deployment, w.metadata.name ?? '', namespace);
+    applier.forget(w);
+  }
 }

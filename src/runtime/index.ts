@@ -44,7 +44,7 @@ export { Manager } from './manager.js';
 export type { ManagerOptions, StopReason } from './manager.js';
 export { RuntimeMetrics } from './metrics.js';
 export { joinKey, keyOf, splitKey } from './objects.js';
-export type { KubeObject, ObjectList, ObjectMetaLike, WatchEvent, WatchEventType } from './objects.js';
+export type { KubeObject, ObjectList, WatchEvent, WatchEventType } from './objects.js';
 export { apiVersionOf, resourceName, resourcePath, templatePath } from './paths.js';
 export type { ResourceRef } from './paths.js';
 export { TokenBucket } from './ratelimit.js';

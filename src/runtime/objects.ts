@@ -1,20 +1,6 @@
-// The plain-JSON object shape the runtime moves around, and the namespace/name keys of the queue.
+import type { ObjectMeta } from '../api/kube.js';
 
-export interface ObjectMetaLike {
-  name?: string;
-  generateName?: string;
-  namespace?: string;
-  uid?: string;
-  resourceVersion?: string;
-  generation?: number;
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
-  ownerReferences?: { apiVersion: string; kind: string; name: string; uid: string; controller?: boolean }[];
-  deletionTimestamp?: string;
-  finalizers?: string[];
-  managedFields?: unknown[];
-  creationTimestamp?: string;
-}
+// The plain-JSON object shape the runtime moves around, and the namespace/name keys of the queue.
 
 /**
  * Any Kubernetes object as parsed JSON: never a client-node class instance, dates are strings.
@@ -23,7 +9,7 @@ export interface ObjectMetaLike {
 export interface KubeObject {
   apiVersion?: string;
   kind?: string;
-  metadata?: ObjectMetaLike;
+  metadata?: ObjectMeta;
 }
 
 export interface ObjectList<T extends KubeObject = KubeObject> {

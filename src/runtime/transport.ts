@@ -116,19 +116,10 @@ export class Transport {
     const { headers, tls } = await this.prepare(req);
     return new Promise<HttpResponse>((resolve, reject) => {
       let idle: NodeJS.Timeout | undefined;
-      let settled = false;
-      const finish = (err: Error | undefined, res?: HttpResponse) => {
-        if (settled) return;
-        settled = true;
+      const { finish, settled } = settleOnce(resolve, reject, () => {
         clearTimeout(idle);
         req.signal?.removeEventListener('abort', onAbort);
-        if (err) {
-          request.destroy();
-          reject(err);
-        } else {
-          resolve(res!);
-        }
-      };
+      }, () => request.destroy());
       const armIdle = () => {
         clearTimeout(idle);
         idle = setTimeout(() => finish(new IdleTimeoutError(`watch ${url.pathname} silent for ${idleTimeoutMs} ms`)), idleTimeoutMs);
@@ -138,21 +129,14 @@ export class Transport {
       const request = this.module().request(url, { method: 'GET', headers, agent: this.agent, ...tls }, (res) => {
         this.options.metrics?.restRequests.inc({ code: String(res.statusCode), method: 'GET', host: url.host });
         this.options.metrics?.restDuration.observe(labels, (performance.now() - start) / 1000);
-        if (res.statusCode !== 200) {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => finish(undefined, { status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-          res.on('error', (e) => finish(e));
-          res.on('close', () => finish(new Error(`watch ${url.pathname}: connection closed before the answer was complete`)));
-          return;
-        }
+        if (res.statusCode !== 200) return collect(res, finish, `watch ${url.pathname}`);
         res.setEncoding('utf8'); // decodes characters split across chunks
         let pending = '';
         res.on('data', (chunk: string) => {
           armIdle();
           pending += chunk;
           let nl: number;
-          while (!settled && (nl = pending.indexOf('\n')) >= 0) {
+          while (!settled() && (nl = pending.indexOf('\n')) >= 0) {
             const line = pending.slice(0, nl).trim();
             pending = pending.slice(nl + 1);
             if (!line) continue;
@@ -169,7 +153,7 @@ export class Transport {
         res.on('close', () => finish(res.complete ? undefined : new Error(`watch ${url.pathname}: connection closed mid-stream`), okEnd(res)));
       });
       request.on('error', (e) => {
-        if (!settled) this.options.metrics?.restRequests.inc({ code: '<error>', method: 'GET', host: url.host });
+        if (!settled()) this.options.metrics?.restRequests.inc({ code: '<error>', method: 'GET', host: url.host });
         finish(e);
       });
       if (req.signal?.aborted) return finish(abortError());
@@ -228,28 +212,13 @@ export class Transport {
     const { headers, tls } = await this.prepare(req);
     if (req.body !== undefined) headers['Content-Length'] = String(Buffer.byteLength(req.body));
     return new Promise<HttpResponse>((resolve, reject) => {
-      let settled = false;
-      const finish = (err: Error | undefined, res?: HttpResponse) => {
-        if (settled) return;
-        settled = true;
+      const { finish } = settleOnce(resolve, reject, () => {
         clearTimeout(timer);
         req.signal?.removeEventListener('abort', onAbort);
-        if (err) {
-          request.destroy();
-          reject(err);
-        } else {
-          resolve(res!);
-        }
-      };
+      }, () => request.destroy());
       const onAbort = () => finish(abortError());
       const timer = setTimeout(() => finish(new Error(`${req.method} ${url.pathname}: no answer within ${timeoutMs} ms`)), timeoutMs);
-      const request = this.module().request(url, { method: req.method, headers, agent: this.agent, ...tls }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => finish(undefined, { status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-        res.on('error', (e) => finish(e));
-        res.on('close', () => finish(new Error(`${req.method} ${url.pathname}: connection closed before the answer was complete`)));
-      });
+      const request = this.module().request(url, { method: req.method, headers, agent: this.agent, ...tls }, (res) => collect(res, finish, `${req.method} ${url.pathname}`));
       request.on('error', (e) => finish(e));
       if (req.signal?.aborted) return finish(abortError());
       req.signal?.addEventListener('abort', onAbort, { once: true });
@@ -285,6 +254,35 @@ export class Transport {
     for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
     return url;
   }
+}
+
+type Finish = (err: Error | undefined, res?: HttpResponse) => void;
+
+// A request's promise is settled by whichever comes first (the answer, an error, a timeout, an
+// abort) and only by it; `cleanup` runs then, and a failure also destroys the request.
+function settleOnce(resolve: (res: HttpResponse) => void, reject: (err: Error) => void, cleanup: () => void, destroy: () => void): { finish: Finish; settled: () => boolean } {
+  let done = false;
+  const finish: Finish = (err, res) => {
+    if (done) return;
+    done = true;
+    cleanup();
+    if (err) {
+      destroy();
+      reject(err);
+    } else {
+      resolve(res!);
+    }
+  };
+  return { finish, settled: () => done };
+}
+
+/** Reads a whole answer into `finish`. */
+function collect(res: http.IncomingMessage, finish: Finish, what: string): void {
+  const chunks: Buffer[] = [];
+  res.on('data', (c: Buffer) => chunks.push(c));
+  res.on('end', () => finish(undefined, { status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+  res.on('error', (e) => finish(e));
+  res.on('close', () => finish(new Error(`${what}: connection closed before the answer was complete`)));
 }
 
 function okEnd(res: http.IncomingMessage): HttpResponse {

@@ -113,6 +113,20 @@ describe('Service controller', () => {
     expect((await kubectlJson(['get', 'deployment', 'web', '-n', ns])).spec.replicas).toBe(4);
   });
 
+  test('a Deployment edited by hand gets the Service spec back; fields Berth does not own stay', async () => {
+    const ns = await newNamespace('svc-drift');
+    await apply([taskDefinition(ns, 'nginx:1.27'), service(ns, { desiredCount: 2 })]);
+    await steady(ns, 'web', 2);
+    await kubectl(['set', 'image', 'deployment/web', 'app=nginx:1.28', '-n', ns]);
+    await kubectl(['annotate', 'deployment/web', 'team.example.com/owner=payments', '-n', ns]);
+    const restored = await waitFor('the image of the task definition back on Deployment web', async () => {
+      const d = await kubectlJson(['get', 'deployment', 'web', '-n', ns]);
+      return d.spec.template.spec.containers[0].image === 'nginx:1.27' ? d : undefined;
+    });
+    expect(restored.metadata.annotations['team.example.com/owner']).toBe('payments');
+    expect(restored.spec.replicas).toBe(2);
+  });
+
   test('a broken Service says why and does not hold up the others', async () => {
     const ns = await newNamespace('svc-broken');
     await apply([service(ns, { taskDefinition: 'missing' }, 'broken'), taskDefinition(ns, 'nginx:1.27'), service(ns, { desiredCount: 2 }, 'healthy')]);
