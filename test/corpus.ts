@@ -1,17 +1,36 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { describe, test } from '@jest/globals';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 // The ECS corpus: real task definition and service files written by other people. It lives
-// beside the repository unless ECS_CORPUS points elsewhere. A missing corpus fails the tests
-// that read it: they are the contract and must not pass vacuously.
+// beside the repository unless ECS_CORPUS points elsewhere. It is an extra suite: a clone with
+// nothing beside it skips it and says so. BERTH_REQUIRE_CORPUS=1 (CI) makes a missing corpus
+// fail, so the suite never passes vacuously where it is meant to run.
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const REPO = resolve(here, '..');
 export const CORPUS = process.env.ECS_CORPUS ?? resolve(REPO, '../shared/ecs-corpus');
+export const HAS_CORPUS = existsSync(join(CORPUS, 'taskdefs')) && existsSync(join(CORPUS, 'services'));
 
-/** Every corpus file as "<dir>/<file>", taskdefs first. */
+if (!HAS_CORPUS && process.env.BERTH_REQUIRE_CORPUS === '1') {
+  throw new Error(`the ECS corpus is required (BERTH_REQUIRE_CORPUS=1) but ${CORPUS} has no taskdefs/ and services/; set ECS_CORPUS`);
+}
+
+/** `describe` for the corpus suites: skipped, with a line saying why, when the corpus is absent. */
+export function describeCorpus(name: string, body: () => void): void {
+  if (HAS_CORPUS) {
+    describe(name, body);
+    return;
+  }
+  // The body is not even collected: it reads the corpus to name its tests.
+  console.warn(`[berth] skipped "${name}": no ECS corpus at ${CORPUS} (set ECS_CORPUS to run it)`);
+  describe.skip(name, () => test.skip(`needs the ECS corpus at ${CORPUS}`, () => undefined));
+}
+
+/** Every corpus file as "<dir>/<file>", taskdefs first; none without the corpus. */
 export function corpusFiles(): string[] {
+  if (!HAS_CORPUS) return [];
   return ['taskdefs', 'services'].flatMap((dir) =>
     readdirSync(join(CORPUS, dir))
       .filter((f) => f.endsWith('.json'))
@@ -22,6 +41,11 @@ export function corpusFiles(): string[] {
 
 export function readCorpus(file: string): string {
   return readFileSync(join(CORPUS, file), 'utf8');
+}
+
+/** An ECS JSON fixture of Berth's own, from test/fixtures/ecs. */
+export function readFixture(file: string): string {
+  return readFileSync(join(REPO, 'test/fixtures/ecs', file), 'utf8');
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { TaskDefinitionSpec } from '../../src/api/taskdefinition.js';
 import { importEcs } from '../../src/convert/import.js';
 import { renderPodTemplate } from '../../src/render/podtemplate.js';
-import { corpusFiles, readCorpus, REFUSED } from '../corpus.js';
+import { corpusFiles, describeCorpus, readCorpus, REFUSED } from '../corpus.js';
 import { kubectl, newNamespace } from './cluster.js';
 import { installCrds } from './operator.js';
 
@@ -11,7 +11,7 @@ import { installCrds } from './operator.js';
 
 const importable = corpusFiles().filter((file) => !REFUSED[file]);
 
-describe('ECS corpus on the real apiserver', () => {
+describeCorpus('ECS corpus on the real apiserver', () => {
   let ns: string;
   beforeAll(async () => {
     await installCrds();

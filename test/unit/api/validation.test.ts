@@ -6,10 +6,10 @@ import { ServiceSpec } from '../../../src/api/service.js';
 import { TaskDefinitionSpec } from '../../../src/api/taskdefinition.js';
 import { containersOnDependencyCycles } from '../../../src/api/taskdefinition-rules.js';
 import { validateResource, validateSpec } from '../../../src/api/validate.js';
+import { CORPUS, describeCorpus } from '../../corpus.js';
 import { INVALID_FARGATE_PROFILES, INVALID_OBJECTS, INVALID_SERVICES, INVALID_TASK_DEFINITIONS } from './fixtures/invalid-objects.js';
 import { ec2TaskDefinition, fargateProfile, fargateTaskDefinition, replicaService, variant } from './fixtures/objects.js';
 
-const CORPUS = '/work/shared/ecs-corpus';
 const read = (path: string): unknown => JSON.parse(readFileSync(path, 'utf8'));
 
 /** Corpus task definitions ECS itself would refuse (see the corpus's SOURCES.md), with the field at fault. */
@@ -58,7 +58,7 @@ describe('the valid examples', () => {
   });
 });
 
-describe('the ECS corpus', () => {
+describeCorpus('the ECS corpus', () => {
   const files = readdirSync(join(CORPUS, 'taskdefs')).sort();
 
   it('has the files this test expects', () => {

@@ -2,7 +2,7 @@ import { describe, expect, test } from '@jest/globals';
 import { runExport } from '../../../src/cli/export.js';
 import { runImport } from '../../../src/cli/import.js';
 import { normaliseTaskDefinitionJson } from '../../../src/render/ecs-input.js';
-import { readCorpus } from '../../corpus.js';
+import { readFixture } from '../../corpus.js';
 import { memoryIo } from '../convert/memory-io.js';
 
 const webYaml = `apiVersion: ecs.berth.dev/v1alpha1
@@ -67,13 +67,13 @@ describe('berth export: command line', () => {
   });
 
   test('berth import, then berth export, gives the ECS JSON back', async () => {
-    const file = 'taskdefs/ec2-host-network-consul-dockerLabels-entryPoint.json';
-    const ecs = readCorpus(file);
+    const file = 'ec2-host-network-labels-entrypoint.json';
+    const ecs = readFixture(file);
     const imported = memoryIo({ [file]: ecs });
     expect(await runImport([file], imported)).toBe(0);
     const exported = memoryIo({ '-': imported.stdout() });
     expect(await runExport(['-'], exported)).toBe(0);
     expect(objects(exported.stdout())).toEqual([normaliseTaskDefinitionJson(JSON.parse(ecs)).spec]);
-    expect(objects(exported.stdout())).toMatchObject([{ family: 'consulServer' }]);
+    expect(objects(exported.stdout())).toMatchObject([{ family: 'ledger' }]);
   });
 });

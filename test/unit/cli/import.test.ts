@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { validateResource } from '../../../src/api/validate.js';
 import { runImport } from '../../../src/cli/import.js';
-import { corpusFiles, readCorpus, REFUSED, REPO } from '../../corpus.js';
+import { corpusFiles, describeCorpus, readCorpus, REFUSED, REPO } from '../../corpus.js';
 import { memoryIo } from '../convert/memory-io.js';
 
 // `berth import` over the whole ECS corpus, against golden files: the command line, the exit
@@ -29,7 +29,7 @@ function documents(yaml: string): unknown[] {
   return parseAllDocuments(yaml).map((d) => d.toJS());
 }
 
-describe('berth import over the ECS corpus (golden)', () => {
+describeCorpus('berth import over the ECS corpus (golden)', () => {
   test('the corpus is there', () => {
     expect(files.filter((f) => f.startsWith('taskdefs/')).length).toBeGreaterThanOrEqual(27);
     expect(files.filter((f) => f.startsWith('services/')).length).toBeGreaterThanOrEqual(13);
@@ -51,7 +51,7 @@ describe('berth import over the ECS corpus (golden)', () => {
   });
 });
 
-describe('berth import: outcome per corpus file', () => {
+describeCorpus('berth import: outcome per corpus file', () => {
   test.each(files.filter((f) => !(f in REFUSED)))('%s imports into valid resources', async (file) => {
     const { code, stdout, stderr } = await importOne(file, '--namespace', 'shop');
     expect(stderr).not.toContain('error:');

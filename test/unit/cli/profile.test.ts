@@ -1,9 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { runProfile, type ProfileCommandDeps } from '../../../src/cli/profile.js';
 import type { ProfileLike } from '../../../src/fargate/profile.js';
-import { CORPUS } from '../../corpus.js';
+import { readFixture } from '../../corpus.js';
 import { memoryIo } from '../convert/memory-io.js';
 
 const PROFILES = `
@@ -132,7 +130,7 @@ spec: {taskDefinition: api, desiredCount: 2, launchType: FARGATE}
   });
 
   test('ECS task definition JSON is imported first', async () => {
-    const json = readFileSync(join(CORPUS, 'taskdefs/fargate-arm64-secretsmanager-json-key-healthcheck.json'), 'utf8');
+    const json = readFixture('fargate-arm64-secrets-healthcheck.json');
     const { code, out } = await match({ 'td.json': json }, '-f', 'td.json', '--profiles', 'profiles.yaml', '-n', 'team');
     expect(code).toBe(0);
     expect(out).toMatch(/^TaskDefinition team\/\S+ \(its pods as Berth renders them, launch type FARGATE\)/);
@@ -140,7 +138,7 @@ spec: {taskDefinition: api, desiredCount: 2, launchType: FARGATE}
   });
 
   test('--launch-type decides for a TaskDefinition no Service runs', async () => {
-    const json = readFileSync(join(CORPUS, 'taskdefs/fargate-arm64-secretsmanager-json-key-healthcheck.json'), 'utf8');
+    const json = readFixture('fargate-arm64-secrets-healthcheck.json');
     const { out } = await match({ 'td.json': json }, '-f', 'td.json', '--profiles', 'profiles.yaml', '--launch-type', 'EC2');
     expect(out).toContain('=> runs on ordinary nodes');
   });

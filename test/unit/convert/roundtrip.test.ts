@@ -1,10 +1,10 @@
-import { describe, expect, test } from '@jest/globals';
+import { expect, test } from '@jest/globals';
 import { serviceSpecFromEcs } from '../../../src/api/ecsjson.js';
 import { exportResources } from '../../../src/convert/export.js';
 import { importEcs } from '../../../src/convert/import.js';
 import { toYamlStream } from '../../../src/convert/text.js';
 import { normaliseTaskDefinitionJson } from '../../../src/render/ecs-input.js';
-import { corpusFiles, readCorpus, REFUSED } from '../../corpus.js';
+import { corpusFiles, describeCorpus, readCorpus, REFUSED } from '../../corpus.js';
 
 // ECS JSON → import → YAML → export gives back the ECS input: every field, not only the
 // honoured ones, since the spec keeps them all. Normalised means as import reads it: nulls and
@@ -22,7 +22,7 @@ function normalised(file: string, json: unknown): unknown[] {
 
 const importable = corpusFiles().filter((f) => !(f in REFUSED));
 
-describe('ECS JSON → import → export', () => {
+describeCorpus('ECS JSON → import → export', () => {
   test('most of the corpus takes part', () => {
     expect(importable.length).toBeGreaterThanOrEqual(33);
   });

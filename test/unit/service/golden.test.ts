@@ -10,7 +10,7 @@ import { normaliseTaskDefinitionJson } from '../../../src/render/ecs-input.js';
 import { dnsName } from '../../../src/render/names.js';
 import { renderServiceChildren } from '../../../src/render/service/children.js';
 import type { ClusterFacts } from '../../../src/render/service/inputs.js';
-import { REPO, readCorpus } from '../../corpus.js';
+import { describeCorpus, REPO, readCorpus } from '../../corpus.js';
 
 // Golden files: representative Services of the ECS corpus, each with the task definition it
 // runs, rendered as a brand-new Service (the first pass of the status derivation gives the
@@ -129,7 +129,7 @@ function renderCase(c: Case): Record<string, unknown> {
   };
 }
 
-describe('Service → children (golden)', () => {
+describeCorpus('Service → children (golden)', () => {
   test.each(CASES.map((c) => [c.name, c] as const))('%s', (_name, c) => {
     const golden = join(goldenDir, `${c.name}.yaml`);
     const actual = stringify(renderCase(c), { lineWidth: 0, aliasDuplicateObjects: false });
