@@ -14,7 +14,7 @@ import type { ReplicaSetLike, ServiceObservation, TaskDefinitionTarget } from '.
 import { rolloutLimits, type RolloutLimits } from './rollout.js';
 import { CONDITION_PROGRESSING, CONDITION_STEADY_STATE, serviceConditions } from './service-conditions.js';
 import { START_FAILURE_REASONS, STUCK_START_SECONDS, observeTasks, type TaskObservation } from './tasks.js';
-import { taskEvents } from './task-events.js';
+import { startBatchOpenFor, taskEvents } from './task-events.js';
 import { workloadsRun } from './workloads.js';
 
 // One pass of ECS's service scheduler, as a pure function of what the controller observed:
@@ -91,6 +91,8 @@ export function deriveServiceStatus(obs: ServiceObservation): ServiceStatusResul
   if (primary?.circuitBreaker?.status === 'MONITORING' && obs.pods.some((p) => isStuckStarting(p, primary.id))) {
     result.requeueAfterSeconds = STUCK_START_SECONDS;
   }
+  const batch = startBatchOpenFor(pass.tasks, previous.events, obs.now);
+  if (batch !== undefined) result.requeueAfterSeconds = Math.min(result.requeueAfterSeconds ?? batch, batch);
   return result;
 }
 

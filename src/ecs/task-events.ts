@@ -11,6 +11,14 @@ import type { TaskObservation } from './tasks.js';
 export const REPEAT_PLACEMENT_FAILURE_MS = 6 * 60 * 60 * 1000;
 
 /**
+ * ECS reports the tasks it starts together in one message ("has started 3 tasks: (task a) (task
+ * b) (task c)"). A ReplicaSet creates a batch of pods within moments, but each pod wakes the
+ * controller on its own; so while a reported-to-be task is still PENDING and younger than this,
+ * the whole batch waits, and the pass after the window reports it at once.
+ */
+export const START_BATCH_SECONDS = 2;
+
+/**
  * `unplaceable`: why no task of the service can be placed at all, when that is known before any
  * task exists (no FargateProfile takes its FARGATE tasks); it is reported as a task the
  * scheduler cannot place.
@@ -22,17 +30,37 @@ export function taskEvents(
   now: Date,
   unplaceable?: string,
 ): ServiceEventAction[] {
-  return [...stopped(service, tasks, previous), ...started(service, tasks, previous), ...placement(service, tasks, previous, now, unplaceable)];
+  return [...stopped(service, tasks, previous), ...started(service, tasks, previous, now), ...placement(service, tasks, previous, now, unplaceable)];
 }
 
-function started(service: string, tasks: readonly TaskObservation[], previous: readonly ServiceEvent[] | undefined): ServiceEventAction[] {
+function started(service: string, tasks: readonly TaskObservation[], previous: readonly ServiceEvent[] | undefined, now: Date): ServiceEventAction[] {
+  if (startBatchOpenFor(tasks, previous, now) !== undefined) return [];
+  const fresh = unreportedStarts(tasks, previous).map((t) => t.name);
+  return chunk(fresh, TASKS_PER_MESSAGE).map((names) => ({ type: 'Normal', reason: 'TasksStarted', message: tasksStarted(service, names) }));
+}
+
+function unreportedStarts(tasks: readonly TaskObservation[], previous: readonly ServiceEvent[] | undefined): TaskObservation[] {
   const reported = reportedTasks(previous, 'started');
   const watermark = reportWatermark(previous);
-  const fresh = tasks
+  return tasks
     .filter((t) => t.lastStatus !== 'STOPPING' && !reported.has(t.name))
-    .filter((t) => watermark === undefined || (t.createdAt ?? '') >= watermark)
-    .map((t) => t.name);
-  return chunk(fresh, TASKS_PER_MESSAGE).map((names) => ({ type: 'Normal', reason: 'TasksStarted', message: tasksStarted(service, names) }));
+    .filter((t) => watermark === undefined || (t.createdAt ?? '') >= watermark);
+}
+
+/**
+ * Seconds until the batch of started tasks not yet reported closes, or undefined when it can be
+ * reported now: no unreported task is both PENDING and younger than START_BATCH_SECONDS.
+ * Creation times have whole seconds, so a task's age is read as at most what it may be.
+ */
+export function startBatchOpenFor(tasks: readonly TaskObservation[], previous: readonly ServiceEvent[] | undefined, now: Date): number | undefined {
+  let open: number | undefined;
+  for (const t of unreportedStarts(tasks, previous)) {
+    const created = t.createdAt === undefined ? NaN : Date.parse(t.createdAt);
+    if (t.lastStatus !== 'PENDING' || Number.isNaN(created)) continue;
+    const left = Math.ceil((created + 1000 + START_BATCH_SECONDS * 1000 - now.getTime()) / 1000);
+    if (left > 0) open = Math.max(open ?? 0, left);
+  }
+  return open;
 }
 
 function stopped(service: string, tasks: readonly TaskObservation[], previous: readonly ServiceEvent[] | undefined): ServiceEventAction[] {

@@ -40,7 +40,11 @@ describe('a new service reaches its steady state', () => {
     expect(condition(created, 'Progressing')).toMatchObject({ status: 'True', reason: 'DeploymentInProgress' });
     expect(created.status).toMatchObject({ observedGeneration: 1, desiredCount: 3, runningCount: 0, pendingCount: 0, taskDefinition: 'web:1', selector: 'ecs.berth.dev/service=web' });
 
-    const starting = s.pass({ target: V1, workload: deploymentRunning(idOf(1), 3), replicaSets: [replicaSet(idOf(1), 3)], pods: pods(3, { revision: 1, ready: false, created: 1 }) }, 2);
+    const startingWorld: World = { target: V1, workload: deploymentRunning(idOf(1), 3), replicaSets: [replicaSet(idOf(1), 3)], pods: pods(3, { revision: 1, ready: false, created: 1 }) };
+    const justCreated = s.pass(startingWorld, 2);
+    expect(messages(justCreated)).toEqual([]);
+    expect(justCreated.requeueAfterSeconds).toBe(2);
+    const starting = s.pass(startingWorld, 4);
     expect(messages(starting)).toEqual(['(service web) has started 3 tasks: (task web-1-0) (task web-1-1) (task web-1-2).']);
     expect(starting.status).toMatchObject({ runningCount: 0, pendingCount: 3 });
 
@@ -383,6 +387,35 @@ describe('when the spec cannot be deployed', () => {
 });
 
 describe('events', () => {
+  test('tasks started together are reported in one message, whichever pass sees them first', () => {
+    const { s } = steadyOnV1();
+    s.update({ desiredCount: 6 });
+    const base = pods(3, { revision: 1, created: 1 });
+    const batch = (n: number) => pods(n, { revision: 1, prefix: 'web-1-b', ready: false, created: 20 });
+    const world = (n: number): World => ({ target: V1, workload: deploymentRunning(idOf(1), 6), replicaSets: [replicaSet(idOf(1), 6)], pods: [...base, ...batch(n)] });
+    // The ReplicaSet's pods arrive one watch event at a time.
+    for (const n of [1, 2, 3]) {
+      const held = s.pass(world(n), 20);
+      expect(messages(held).filter((m) => m.includes('has started'))).toEqual([]);
+      expect(held.requeueAfterSeconds).toBe(3);
+    }
+    expect(messages(s.pass(world(3), 23))).toEqual(['(service web) has started 3 tasks: (task web-1-b-0) (task web-1-b-1) (task web-1-b-2).']);
+    expect(messages(s.pass(world(3), 25)).filter((m) => m.includes('has started'))).toEqual([]);
+  });
+
+  test('a task already running is reported at once, with the rest of its batch', () => {
+    const { s } = steadyOnV1();
+    s.update({ desiredCount: 5 });
+    const w: World = {
+      target: V1,
+      workload: deploymentRunning(idOf(1), 5),
+      replicaSets: [replicaSet(idOf(1), 5)],
+      pods: [...pods(3, { revision: 1, created: 1 }), ...pods(2, { revision: 1, prefix: 'web-1-c', created: 40 })],
+    };
+    const out = s.pass(w, 40);
+    expect(messages(out)).toContain('(service web) has started 2 tasks: (task web-1-c-0) (task web-1-c-1).');
+  });
+
   test('a task the scheduler cannot place is reported once, until it is resolved', () => {
     const { s } = steadyOnV1();
     s.update({ desiredCount: 4 });
@@ -390,7 +423,7 @@ describe('events', () => {
     const world: World = {
       target: V1,
       workload: deploymentRunning(idOf(1), 4),
-      pods: [...pods(3, { revision: 1, created: 1 }), ...pods(1, { revision: 1, prefix: 'web-1-x', ready: false, unschedulable: reason, created: 20 })],
+      pods: [...pods(3, { revision: 1, created: 1 }), ...pods(1, { revision: 1, prefix: 'web-1-x', ready: false, unschedulable: reason, created: 15 })],
     };
     const first = s.pass(world, 20);
     expect(messages(first)).toContain(`(service web) was unable to place a task because no container instance met all of its requirements. Reason: ${reason}`);
