@@ -55,12 +55,8 @@ export function readFixture(file: string): string {
 export const REFUSED: Record<string, string> = {
   // portMappings protocol "http": ECS accepts tcp and udp only.
   'taskdefs/ec2-awsvpc-mysfits-task-cpu-mem-invalid-protocol-http.json': '$.containerDefinitions[0].portMappings[0].protocol',
-  // A healthCheck command in exec form without the "CMD" prefix.
-  'taskdefs/fargate-adot-collector-sidecar-dependsOn-START-4containers.json': '$.containerDefinitions[0].healthCheck.command',
   // image "", filled in by CI.
   'taskdefs/fargate-empty-image-placeholder-nonblocking-logs-tags.json': '$.containerDefinitions[0].image',
-  // A healthCheck command without "CMD" or "CMD-SHELL".
-  'taskdefs/fargate-presto-start-stop-timeout-malformed-healthcheck.json': '$.containerDefinitions[0].healthCheck.command',
   // "enableLogging" is no CreateService field.
   'services/fargate-circuitBreaker-execCommand-unknown-enableLogging.json': '$.enableLogging',
   // CloudFormation-export placeholders ("stack:Output") where names belong.

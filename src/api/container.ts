@@ -120,7 +120,7 @@ export const LogConfiguration = z
 const healthCheckFields = z
   .strictObject({
     command: strings(
-      'The check: ["CMD", "executable", "arg"…] runs the executable directly; ["CMD-SHELL", "command line"] runs it with /bin/sh -c. Exit code 0 means healthy.',
+      'The check: ["CMD", "executable", "arg"…] runs the executable directly; ["CMD-SHELL", "command line"] runs it with /bin/sh -c; ["NONE"] disables a check the image defines; any other list, such as ["/healthcheck"], runs as given. Exit code 0 means healthy.',
     ).min(1),
     interval: int('Seconds between checks, 5 to 300. Default 30. Becomes the probe periodSeconds.', 5, 300).optional(),
     timeout: int('Seconds a check may take before it counts as failed, 2 to 60. Default 5.', 2, 60).optional(),
@@ -129,14 +129,9 @@ const healthCheckFields = z
   })
   .describe('A container health check (Docker HEALTHCHECK). Becomes liveness and readiness probes.');
 
-export const HealthCheck = withRules(healthCheckFields, [
-  {
-    // Docker silently skips a check of any other form, so ECS would run the task unchecked.
-    cel: "self.command.size() > 0 && self.command[0] in ['CMD', 'CMD-SHELL']",
-    message: 'spec.containerDefinitions[].healthCheck.command must start with "CMD" (run the arguments directly) or "CMD-SHELL" (run a shell command line)',
-    find: (h) => (h.command.length > 0 && ['CMD', 'CMD-SHELL'].includes(h.command[0]) ? [] : [['command']]),
-  },
-]);
+// ECS registers and runs an exec-form check without a prefix (images without a shell, such as
+// the ADOT collector's, are told to write ["/healthcheck"]), so no prefix is required.
+export const HealthCheck = healthCheckFields;
 
 const systemControl = z.strictObject({
   namespace: text('The kernel parameter, for example "net.core.somaxconn".').optional(),

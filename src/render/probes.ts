@@ -25,7 +25,10 @@ export interface ParsedHealthCheck {
   startPeriod: number;
 }
 
-/** `CMD-SHELL x` runs `x` with the image's shell (Docker's default: /bin/sh -c, cmd /S /C on Windows). */
+/**
+ * `CMD-SHELL x` runs `x` with the image's shell (Docker's default: /bin/sh -c, cmd /S /C on
+ * Windows); `CMD a b` runs `a b`; any other list runs as it is, as ECS runs it.
+ */
 export function parseHealthCheck(check: HealthCheck | undefined, windows = false): ParsedHealthCheck {
   const timing = {
     interval: check?.interval ?? DEFAULT_INTERVAL,
@@ -40,10 +43,8 @@ export function parseHealthCheck(check: HealthCheck | undefined, windows = false
   }
   if (kind === 'CMD' && rest.length > 0) return { ...timing, command: rest };
   if (kind === 'NONE' || kind === undefined) return timing;
-  return {
-    ...timing,
-    problem: 'not run: the command must start with "CMD" or "CMD-SHELL"; Docker skips a check of any other form',
-  };
+  if (kind === 'CMD' || kind === 'CMD-SHELL') return { ...timing, problem: `not run: "${kind}" names no command` };
+  return { ...timing, command: [kind, ...rest] };
 }
 
 export interface ProbeSet {

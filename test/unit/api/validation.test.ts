@@ -15,9 +15,7 @@ const read = (path: string): unknown => JSON.parse(readFileSync(path, 'utf8'));
 /** Corpus task definitions ECS itself would refuse (see the corpus's SOURCES.md), with the field at fault. */
 const INVALID_CORPUS_TASK_DEFINITIONS: Record<string, string> = {
   'ec2-awsvpc-mysfits-task-cpu-mem-invalid-protocol-http.json': 'spec.containerDefinitions[0].portMappings[0].protocol',
-  'fargate-adot-collector-sidecar-dependsOn-START-4containers.json': 'spec.containerDefinitions[0].healthCheck.command',
   'fargate-empty-image-placeholder-nonblocking-logs-tags.json': 'spec.containerDefinitions[0].image',
-  'fargate-presto-start-stop-timeout-malformed-healthcheck.json': 'spec.containerDefinitions[0].healthCheck.command',
 };
 
 /** Corpus create-service inputs Berth refuses, with the field at fault. */

@@ -10,6 +10,9 @@ describe('healthCheck commands', () => {
     [['CMD', '/healthcheck', '--quick'], ['/healthcheck', '--quick']],
     [['NONE'], undefined],
     [['CMD-SHELL', 'a', 'b'], ['/bin/sh', '-c', 'a b']],
+    // Exec form without a prefix, as ECS runs it (images without a shell).
+    [['/healthcheck'], ['/healthcheck']],
+    [['/bin/check', '--port', '8080'], ['/bin/check', '--port', '8080']],
   ])('%j', (command, exec) => {
     expect(parseHealthCheck({ command }).command).toEqual(exec);
   });
@@ -18,10 +21,10 @@ describe('healthCheck commands', () => {
     expect(parseHealthCheck({ command: ['CMD-SHELL', 'dir'] }, true).command).toEqual(['cmd', '/S', '/C', 'dir']);
   });
 
-  test('a command of no known form is not run, and reported', () => {
+  test.each([['CMD'], ['CMD-SHELL']])('%s with nothing after it is not run, and reported', (kind) => {
     const ignored: IgnoredField[] = [];
-    expect(renderProbes({ command: ['/healthcheck'] }, essential, ignored)).toEqual({});
-    expect(ignored.map((f) => f.path)).toEqual(['$.containerDefinitions[0].healthCheck.command']);
+    expect(renderProbes({ command: [kind] }, essential, ignored)).toEqual({});
+    expect(ignored).toEqual([{ path: '$.containerDefinitions[0].healthCheck.command', reason: `not run: "${kind}" names no command` }]);
   });
 
   test('defaults are ECS\'s: 30 s interval, 5 s timeout, 3 retries', () => {
