@@ -153,7 +153,7 @@ const firelensConfiguration = z
 const restartPolicy = z
   .strictObject({
     enabled: flag('Restart the container when it exits.'),
-    ignoredExitCodes: z.array(z.int()).max(50).describe('Exit codes that do not cause a restart (at most 50).').optional(),
+    ignoredExitCodes: z.array(z.int32()).max(50).describe('Exit codes that do not cause a restart (at most 50).').optional(),
     restartAttemptPeriod: int('Seconds the container must run before a restart is attempted, 60 to 1800. Default 300.', 60, 1800).optional(),
   })
   .describe('Restarts of this container inside a running task.');

@@ -22,15 +22,78 @@ export interface EcsInput {
   dropped: string[];
 }
 
+/**
+ * How deeply ECS JSON may nest. ECS's own shapes nest about eight levels; the limit keeps every
+ * recursive walk over user JSON (here, in the renderers, in YAML output) far from the stack's end.
+ */
+export const MAX_JSON_DEPTH = 64;
+
+/** Where user JSON cannot be taken as it is, and why. */
+export interface JsonProblem {
+  path: string;
+  detail: string;
+}
+
+/** Thrown by withoutNullFields for JSON nested too deeply or holding a `__proto__` key. */
+export class UnsafeJson extends Error {
+  override name = 'UnsafeJson';
+  constructor(readonly problem: JsonProblem) {
+    super(`${problem.path}: ${problem.detail}`);
+  }
+}
+
+export const TOO_DEEP = `the JSON nests more than ${MAX_JSON_DEPTH} levels deep (Berth's limit for ECS JSON)`;
+// A `__proto__` key is refused even where any key is allowed (dockerLabels, options): copied
+// into an object by assignment it would replace the prototype instead of adding a key.
+export const PROTO_KEY = "'__proto__' cannot be a key: ECS has no such field, and JavaScript objects would read it as their prototype";
+
+/**
+ * The first place (below `base`) where the value nests deeper than MAX_JSON_DEPTH or has a
+ * `__proto__` key, or undefined. Iterative, so any depth is safe to look at.
+ */
+export function unsafeJsonAt(value: unknown, base: Path): JsonProblem | undefined {
+  const stack: { value: unknown; path: Path }[] = [{ value, path: base }];
+  while (stack.length > 0) {
+    const { value: v, path } = stack.pop()!;
+    if (typeof v !== 'object' || v === null) continue;
+    // The root is level 1, so a value `MAX_JSON_DEPTH` keys below it is one level too deep.
+    if (path.length - base.length >= MAX_JSON_DEPTH) return { path: formatPath(path), detail: TOO_DEEP };
+    const entries: [string | number, unknown][] = Array.isArray(v) ? v.map((x, i) => [i, x]) : Object.entries(v);
+    for (const [key, child] of entries.reverse()) {
+      if (key === '__proto__') return { path: formatPath([...path, key]), detail: PROTO_KEY };
+      stack.push({ value: child, path: [...path, key] });
+    }
+  }
+  return undefined;
+}
+
+/**
+ * A copy without the object fields whose value is null: in ECS output null means "not set", which
+ * a spec says by leaving the field out. A null in a list is kept, so that validation refuses it at
+ * its own index and every later element keeps the index the user wrote. The copy is made with
+ * own data properties (never through the `__proto__` setter), so a `__proto__` key stays a field
+ * that validation refuses as unknown. Throws UnsafeJson before walking anything too deep.
+ */
+export function withoutNullFields(value: unknown, path: Path, dropped: string[] = []): unknown {
+  const problem = unsafeJsonAt(value, path);
+  if (problem) throw new UnsafeJson(problem);
+  return dropNulls(value, path, dropped);
+}
+
 function dropNulls(value: unknown, path: Path, dropped: string[]): unknown {
-  if (Array.isArray(value)) return value.filter((v) => v !== null).map((v, i) => dropNulls(v, [...path, i], dropped));
+  if (Array.isArray(value)) return value.map((v, i) => (v === null ? v : dropNulls(v, [...path, i], dropped)));
   if (typeof value !== 'object' || value === null) return value;
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(value)) {
     if (v === null) dropped.push(formatPath([...path, key]));
-    else out[key] = dropNulls(v, [...path, key], dropped);
+    else setOwn(out, key, dropNulls(v, [...path, key], dropped));
   }
   return out;
+}
+
+/** `target[key] = value` as an own data property, even for `__proto__`. */
+export function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 function fromEcs(json: unknown, wrapper: string, computed: readonly string[]): EcsInput {
@@ -39,7 +102,7 @@ function fromEcs(json: unknown, wrapper: string, computed: readonly string[]): E
   const inner = body[wrapper];
   if (Object.keys(body).length === 1 && typeof inner === 'object' && inner !== null && !Array.isArray(inner)) body = inner as Record<string, unknown>;
   const dropped: string[] = [];
-  const spec = dropNulls(body, ['spec'], dropped) as Record<string, unknown>;
+  const spec = withoutNullFields(body, ['spec'], dropped) as Record<string, unknown>;
   for (const field of computed) {
     if (field in spec) {
       delete spec[field];

@@ -6,6 +6,9 @@ import { z } from 'zod';
 /** ECS names (family, container, volume, service): up to 255 letters, numbers, hyphens, underscores. */
 export const ECS_NAME_PATTERN = '^[A-Za-z0-9_-]{1,255}$';
 
+/** The largest int32, the bound of ECS's Integer and of Kubernetes' int32 fields. */
+export const INT32_MAX = 2147483647;
+
 export function ecsName(description: string) {
   return z.string().max(255).regex(new RegExp(ECS_NAME_PATTERN), 'must be 1 to 255 letters, numbers, hyphens or underscores').describe(description);
 }
@@ -19,8 +22,13 @@ export function flag(description: string) {
   return z.boolean().describe(description);
 }
 
+/**
+ * An integer field. ECS's model types them Integer (int32) unless it gives a narrower range, and
+ * the Kubernetes fields rendered from them are int32, so the default bounds are int32's; the CRD
+ * carries the same bounds as this schema.
+ */
 export function int(description: string, min?: number, max?: number) {
-  let n = z.int();
+  let n = z.int32();
   if (min !== undefined) n = n.min(min);
   if (max !== undefined) n = n.max(max);
   return n.describe(description);
@@ -44,10 +52,10 @@ export function intOrString(description: string, pattern: string, hint: string, 
   const re = new RegExp(pattern);
   return (
     z
-      .union([z.int(), z.string()], { error: hint })
+      .union([z.int32().min(0, hint), z.string()], { error: hint })
       .refine((v) => (typeof v === 'number' ? v >= 0 : v.length <= maxLength && re.test(v)), hint)
-      // minimum and pattern sit on the node itself: Kubernetes applies each to the form it fits.
-      .meta({ description, 'x-kubernetes-int-or-string': true, minimum: 0, pattern, maxLength })
+      // minimum, maximum and pattern sit on the node itself: Kubernetes applies each to the form it fits.
+      .meta({ description, 'x-kubernetes-int-or-string': true, minimum: 0, maximum: INT32_MAX, pattern, maxLength })
   );
 }
 

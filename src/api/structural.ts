@@ -5,7 +5,8 @@ import { z } from 'zod';
 //   - strict objects carry `additionalProperties: false` next to `properties`, which a structural
 //     schema forbids: dropped (the apiserver prunes or, with strict field validation, rejects
 //     unknown fields anyway);
-//   - z.int() adds ±2^53 bounds that say nothing: dropped;
+//   - integers are z.int32() (fields.ts), whose bounds the CRD keeps, so the apiserver and zod
+//     refuse the same values; a ±2^53 bound (z.int()) is flagged by structuralProblems;
 //   - int-or-string unions keep bare `integer`/`string` branches, their constraints moved to the
 //     node (where Kubernetes applies them to the string form);
 //   - a node without a type (z.unknown) is marked x-kubernetes-preserve-unknown-fields.
@@ -23,10 +24,6 @@ export type JsonSchema = Record<string, unknown> & {
 const INT53 = Number.MAX_SAFE_INTEGER;
 
 function rewrite(s: JsonSchema): void {
-  if (s.type === 'integer') {
-    if (s.minimum === -INT53) delete s.minimum;
-    if (s.maximum === INT53) delete s.maximum;
-  }
   if (s.properties !== undefined && s.additionalProperties !== undefined) delete s.additionalProperties;
   if (s['x-kubernetes-int-or-string'] === true) {
     s.anyOf = [{ type: 'integer' }, { type: 'string' }];

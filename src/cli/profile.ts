@@ -2,7 +2,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { FargateProfileSpec, type FargateProfile } from '../api/fargateprofile.js';
 import type { PodTemplateSpec } from '../api/kube.js';
 import { formatIssues } from '../api/rules.js';
-import { serviceNameOf, type Service } from '../api/service.js';
+import { ServiceSpec, serviceNameOf, type Service } from '../api/service.js';
 import { TaskDefinitionSpec } from '../api/taskdefinition.js';
 import { FargateProfileRef } from '../controllers/resources.js';
 import { importEcs } from '../convert/import.js';
@@ -137,6 +137,8 @@ function stringOptionOrDash(value: string | true | undefined): string | undefine
 
 /** The explanation for one pod, as printed. */
 export function explain(c: Candidate, profiles: readonly ProfileLike[], decision: RouteDecision): string {
+  // Not shaped as a pod: nothing else about it can be read.
+  if (decision.action === 'refuse' && decision.rule === 'InvalidPod') return `${c.title}\n  => refused (rule InvalidPod)\n     ${decision.message}\n`;
   const namespace = c.pod.metadata?.namespace ?? '';
   const labels = c.pod.metadata?.labels ?? {};
   const lines = [c.title];
@@ -208,12 +210,16 @@ function candidatesIn(file: string, text: string, options: ReadOptions): Candida
     const metadata = (isObject(doc.metadata) ? doc.metadata : {}) as { name?: string; namespace?: string };
     const namespace = metadata.namespace ?? options.namespace;
     const title = (what: string) => `${kind} ${namespace}/${metadata.name ?? '(unnamed)'}${what}`;
-    const withNamespace = (pod: PodLike): PodLike => ({ ...pod, metadata: { ...pod.metadata, namespace } });
+    // A metadata that is not an object is left as it is, for routing to refuse with its path.
+    const withNamespace = (pod: PodLike): PodLike =>
+      pod.metadata === undefined || isObject(pod.metadata) ? { ...pod, metadata: { ...pod.metadata, namespace } } : pod;
     if (kind === 'Pod') {
       out.push({ title: title(''), pod: withNamespace(doc as unknown as PodLike) });
     } else if (String(doc.apiVersion).startsWith('ecs.berth.dev/') && kind === 'Service') {
-      const service = doc as unknown as Service;
-      const family = parseTaskDefinitionRef(String(service.spec?.taskDefinition ?? ''))?.family;
+      const parsed = ServiceSpec.safeParse(doc.spec);
+      if (!parsed.success) throw new Error(`${inputLabel(file)}: Service ${metadata.name}: ${formatIssues(parsed.error.issues, ['spec']).join('; ')}`);
+      const service = { ...doc, spec: parsed.data } as unknown as Service;
+      const family = parseTaskDefinitionRef(service.spec.taskDefinition ?? '')?.family;
       const td = taskDefinitions.find((t) => familyOf(t) === family);
       if (!td) throw new Error(`${inputLabel(file)}: Service ${metadata.name}: its TaskDefinition "${family ?? ''}" is not in the file`);
       served.add(td);

@@ -1,4 +1,4 @@
-import { serviceSpecFromEcs } from '../api/ecsjson.js';
+import { serviceSpecFromEcs, unsafeJsonAt } from '../api/ecsjson.js';
 import type { Path } from '../api/rules.js';
 import { SERVICE_KIND, ServiceSpec } from '../api/service.js';
 import { parseTaskDefinitionRef } from '../api/values.js';
@@ -19,6 +19,11 @@ const DESCRIBE_ONLY_FIELDS = ['platformFamily'];
 /** A Service from one ECS service object found at `base` of its file. */
 export function serviceFromEcs(json: Record<string, unknown>, base: Path, options: ImportOptions): Conversion<ImportedResource> {
   const out: Conversion<ImportedResource> = { warnings: [], errors: [] };
+  const unsafe = unsafeJsonAt(json, base);
+  if (unsafe) {
+    out.errors.push({ path: unsafe.path, message: unsafe.detail });
+    return out;
+  }
   const { spec } = serviceSpecFromEcs(json);
   for (const field of DESCRIBE_ONLY_FIELDS) delete spec[field];
   const hadCluster = spec.cluster !== undefined;

@@ -1,3 +1,4 @@
+import { UnsafeJson } from '../api/ecsjson.js';
 import type { Path } from '../api/rules.js';
 import { TASK_DEFINITION_KIND, TaskDefinitionSpec } from '../api/taskdefinition.js';
 import { normaliseTaskDefinitionJson, NotATaskDefinition } from '../render/ecs-input.js';
@@ -27,8 +28,9 @@ export function taskDefinitionFromEcs(json: unknown, options: ImportOptions): Co
   try {
     spec = normaliseTaskDefinitionJson(json).spec;
   } catch (err) {
-    if (!(err instanceof NotATaskDefinition)) throw err;
-    out.errors.push({ path: '', message: err.message });
+    if (err instanceof UnsafeJson) out.errors.push({ path: err.problem.path, message: err.problem.detail });
+    else if (err instanceof NotATaskDefinition) out.errors.push({ path: '', message: err.message });
+    else throw err;
     return out;
   }
 

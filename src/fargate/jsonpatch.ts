@@ -118,7 +118,8 @@ function child(node: unknown, token: string, path: string): unknown {
   throw new JsonPatchError(`no member for ${path}`);
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
+/** A JSON object: not null, not a list. */
+export function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 

@@ -7,20 +7,48 @@ const QUANTITY = /^([+-]?)(\d+(?:\.\d*)?|\.\d+)(?:(Ki|Mi|Gi|Ti|Pi|Ei)|([numkMGTP
 const BINARY: Record<string, bigint> = { Ki: 1n, Mi: 2n, Gi: 3n, Ti: 4n, Pi: 5n, Ei: 6n };
 const DECIMAL: Record<string, number> = { n: -9, u: -6, m: -3, k: 3, M: 6, G: 9, T: 12, P: 15, E: 18 };
 
-/** A quantity as numerator / denominator of base units; undefined when it is not a quantity. */
-function parse(q: Quantity): { num: bigint; den: bigint } | undefined {
-  const m = QUANTITY.exec(q.trim());
-  if (!m) return undefined;
+// Limits, so that a quantity such as "1e999999999" is refused at once instead of building a
+// billion-digit number. Kubernetes' own suffixes span 10^-9 (n) to 10^18 (E); an exponent outside
+// that range names no cpu or memory anything can have. The apiserver canonicalises quantities to
+// at most a few dozen characters, so 64 is generous for what people write.
+/** The longest quantity text accepted. */
+export const MAX_QUANTITY_LENGTH = 64;
+/** The exponent range of `<number>e<exponent>` (Kubernetes' suffixes n … E). */
+export const MIN_QUANTITY_EXPONENT = -9;
+export const MAX_QUANTITY_EXPONENT = 18;
+
+type Parsed = { num: bigint; den: bigint } | { error: string };
+
+/**
+ * A quantity as numerator / denominator of base units, or why it is not one. A JSON number is
+ * read as its decimal text, as Kubernetes reads an unquoted quantity.
+ */
+function parse(q: unknown): Parsed {
+  const text = typeof q === 'number' && Number.isFinite(q) ? String(q) : q;
+  if (typeof text !== 'string') return { error: `a quantity is a string such as "250m" or "1Gi", not ${describe(q)}` };
+  if (text.length > MAX_QUANTITY_LENGTH) return { error: `the quantity is ${text.length} characters long, more than the limit of ${MAX_QUANTITY_LENGTH}` };
+  const m = QUANTITY.exec(text.trim());
+  if (!m) return { error: `'${text}' is not a quantity (a number with an optional suffix such as m, Mi, Gi or an exponent such as e6)` };
   const [, sign, number, binary, decimal, exponent] = m;
+  const power = decimal ? DECIMAL[decimal] : exponent ? Number(exponent) : 0;
+  if (power < MIN_QUANTITY_EXPONENT || power > MAX_QUANTITY_EXPONENT) {
+    return { error: `the exponent of '${text}' is outside ${MIN_QUANTITY_EXPONENT}..${MAX_QUANTITY_EXPONENT} (Kubernetes' suffixes n to E)` };
+  }
   const [whole, fraction = ''] = number.split('.');
   let num = BigInt((whole || '0') + fraction);
   let den = 10n ** BigInt(fraction.length);
   if (sign === '-') num = -num;
   if (binary) num *= 1024n ** BINARY[binary];
-  const power = decimal ? DECIMAL[decimal] : exponent ? Number(exponent) : 0;
   if (power >= 0) num *= 10n ** BigInt(power);
   else den *= 10n ** BigInt(-power);
   return { num, den };
+}
+
+function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'number') return String(v);
+  return `a${typeof v === 'object' ? 'n' : ''} ${typeof v}`;
 }
 
 function ceilDiv(num: bigint, den: bigint): bigint {
@@ -29,15 +57,21 @@ function ceilDiv(num: bigint, den: bigint): bigint {
 }
 
 /** CPU in millicores, rounded up as Kubernetes does; undefined for a malformed quantity. */
-export function cpuMillis(q: Quantity): number | undefined {
+export function cpuMillis(q: unknown): number | undefined {
   const p = parse(q);
-  return p && Number(ceilDiv(p.num * 1000n, p.den));
+  return 'error' in p ? undefined : Number(ceilDiv(p.num * 1000n, p.den));
 }
 
 /** Memory in bytes, rounded up; undefined for a malformed quantity. */
-export function memoryBytes(q: Quantity): number | undefined {
+export function memoryBytes(q: unknown): number | undefined {
   const p = parse(q);
-  return p && Number(ceilDiv(p.num, p.den));
+  return 'error' in p ? undefined : Number(ceilDiv(p.num, p.den));
+}
+
+/** Why the value is not a quantity, or undefined when it is one. */
+export function quantityProblem(q: unknown): string | undefined {
+  const p = parse(q);
+  return 'error' in p ? p.error : undefined;
 }
 
 export const MiB = 1024 * 1024;

@@ -9,6 +9,7 @@ import { ISOLATED_RUNTIME_CLASS, ZONE_LABEL, toLabelValue } from '../placement/l
 import { diffJson, type JsonPatchOp } from './jsonpatch.js';
 import { FARGATE_PROFILE_LABEL, matchProfile, type ProfileLike } from './profile.js';
 import { fargateResources, type FargateResources, type ResourceSetting } from './resources.js';
+import { podShapeProblem } from './podshape.js';
 import { findViolations } from './restrictions.js';
 import { sizePod, type FargatePodSize } from './sizing.js';
 
@@ -47,7 +48,7 @@ export interface Refusal {
   action: 'refuse';
   /** The profile that matched, when one did. */
   profile?: string;
-  /** CamelCase rule name: Privileged, HostNetwork, HostPort, HostPID, HostIPC, HostPath, DaemonSet, SizeExceeded, InvalidResources or ProfilePin. */
+  /** CamelCase rule name: Privileged, HostNetwork, HostPort, HostPID, HostIPC, HostPath, DaemonSet, SizeExceeded, InvalidResources, ProfilePin or InvalidPod (not shaped as a pod). */
   rule: string;
   message: string;
 }
@@ -61,7 +62,13 @@ export type RouteDecision = Route | Refusal | NoRoute;
 
 export type PodLike = Pick<Pod, 'metadata' | 'spec'> | PodTemplateSpec;
 
+/**
+ * The decision for one pod. Total: a value that is not shaped as a pod is refused (rule
+ * InvalidPod, naming the path), never thrown on.
+ */
 export function routePod(pod: PodLike, profiles: readonly ProfileLike[], options: RouteOptions = {}): RouteDecision {
+  const problem = podShapeProblem(pod);
+  if (problem) return { action: 'refuse', rule: 'InvalidPod', message: `InvalidPod: ${problem}` };
   const namespace = pod.metadata?.namespace ?? options.namespace ?? '';
   const match = matchProfile({ namespace, labels: pod.metadata?.labels ?? {} }, profiles);
   if (!match.matched) {

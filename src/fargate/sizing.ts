@@ -12,7 +12,7 @@
 
 import type { Container, PodSpec, ResourceList } from '../api/kube.js';
 import { FARGATE_SIZES } from '../api/values.js';
-import { MiB, cpuMillis, memoryBytes } from './quantity.js';
+import { MiB, cpuMillis, memoryBytes, quantityProblem } from './quantity.js';
 
 /** Memory Fargate reserves in every pod for kubelet, kube-proxy and containerd. */
 export const NODE_OVERHEAD_MIB = 256;
@@ -76,9 +76,12 @@ export function isSidecar(c: Container): boolean {
   return c.restartPolicy === 'Always';
 }
 
-/** A container's request for cpu (millicores) or memory (bytes), a limit standing in for a missing request. */
-export function containerRequest(c: Container, resource: 'cpu' | 'memory'): number | { error: string } {
-  return listRequest(c.resources?.requests, c.resources?.limits, resource, `container "${c.name}"`);
+/**
+ * A container's request for cpu (millicores) or memory (bytes), a limit standing in for a missing
+ * request. `path` (spec.containers[0]) names the container in errors.
+ */
+export function containerRequest(c: Container, resource: 'cpu' | 'memory', path = `container "${c.name}"`): number | { error: string } {
+  return listRequest(c.resources?.requests, c.resources?.limits, resource, path);
 }
 
 export function podRequest(spec: PodSpec): PodRequest | { error: string } {
@@ -90,19 +93,19 @@ export function podRequest(spec: PodSpec): PodRequest | { error: string } {
 }
 
 function phaseMax(spec: PodSpec, resource: 'cpu' | 'memory'): number | { error: string } {
-  const podLevel = listRequest(spec.resources?.requests, spec.resources?.limits, resource, 'pod-level resources');
+  const podLevel = listRequest(spec.resources?.requests, spec.resources?.limits, resource, 'spec');
   if (typeof podLevel !== 'number' || podLevel > 0) return podLevel;
   let sidecars = 0;
   let initPeak = 0;
-  for (const c of spec.initContainers ?? []) {
-    const r = containerRequest(c, resource);
+  for (const [i, c] of (spec.initContainers ?? []).entries()) {
+    const r = containerRequest(c, resource, `spec.initContainers[${i}]`);
     if (typeof r !== 'number') return r;
     if (isSidecar(c)) sidecars += r;
     else initPeak = Math.max(initPeak, r + sidecars);
   }
   let running = sidecars;
-  for (const c of spec.containers) {
-    const r = containerRequest(c, resource);
+  for (const [i, c] of spec.containers.entries()) {
+    const r = containerRequest(c, resource, `spec.containers[${i}]`);
     if (typeof r !== 'number') return r;
     running += r;
   }
@@ -110,10 +113,14 @@ function phaseMax(spec: PodSpec, resource: 'cpu' | 'memory'): number | { error: 
 }
 
 function listRequest(requests: ResourceList | undefined, limits: ResourceList | undefined, resource: 'cpu' | 'memory', owner: string): number | { error: string } {
-  const q = requests?.[resource] ?? limits?.[resource];
+  const fromRequests = requests?.[resource] !== undefined;
+  const q: unknown = fromRequests ? requests?.[resource] : limits?.[resource];
   if (q === undefined) return 0;
+  const path = `${owner}.resources.${fromRequests ? 'requests' : 'limits'}.${resource}`;
+  const problem = quantityProblem(q);
+  if (problem) return { error: `${path}: invalid ${resource} quantity: ${problem}` };
   const value = resource === 'cpu' ? cpuMillis(q) : memoryBytes(q);
-  if (value === undefined || value < 0) return { error: `${owner} has an invalid ${resource} quantity '${q}'` };
+  if (value === undefined || value < 0) return { error: `${path}: invalid ${resource} quantity '${String(q)}': it must not be negative` };
   return value;
 }
 

@@ -11,6 +11,7 @@ import { FALSE, MAX_TERMS, TooComplexError, and, or, simplify, type Dnf, type Po
 import { HOSTNAME_LABEL } from './labels.js';
 import { literalDnf, type Expansion, type KnownLabelValues, type LiteralContext, type QueryError } from './literals.js';
 import { parseQuery } from './parser.js';
+import { MAX_EXPRESSION_REGEX_INSTRUCTIONS } from './regex.js';
 
 export type { Expansion, KnownLabelValues, QueryError } from './literals.js';
 
@@ -34,6 +35,8 @@ export type CompileResult = { ok: true; compiled: CompiledQuery } | { ok: false;
 
 export interface CompileOptions {
   knownLabelValues?: KnownLabelValues;
+  /** RE2 instructions all `=~`/`!~` patterns together may use; default MAX_EXPRESSION_REGEX_INSTRUCTIONS. */
+  regexBudget?: number;
 }
 
 /** A term no node satisfies: the hostname label both present and absent. */
@@ -51,7 +54,7 @@ export function compileExpression(text: string, options: CompileOptions = {}): C
 }
 
 export function compileQuery(expr: QueryExpr, options: CompileOptions = {}): CompileResult {
-  const ctx: LiteralContext = { known: options.knownLabelValues ?? new Map(), expansions: [], errors: [] };
+  const ctx: LiteralContext = { known: options.knownLabelValues ?? new Map(), expansions: [], errors: [], regexBudget: options.regexBudget ?? MAX_EXPRESSION_REGEX_INSTRUCTIONS };
   const nnf = toNnf(expr, false);
   const misplaced = taskGroupUnderOr(nnf, false);
   if (misplaced) {

@@ -10,6 +10,7 @@ import type { QueryExpr } from './ast.js';
 import { compileQuery, type Expansion, type KnownLabelValues } from './compile.js';
 import { HOSTNAME_LABEL, TASK_GROUP_LABEL, toLabelValue } from './labels.js';
 import { parseQuery } from './parser.js';
+import { MAX_EXPRESSION_REGEX_INSTRUCTIONS } from './regex.js';
 
 /** A Service's constraint; a task definition's (memberOf only) has the same shape. */
 export type PlacementConstraintInput = ServicePlacementConstraint;
@@ -79,7 +80,9 @@ export function compileConstraints(constraints: readonly LocatedConstraint[], op
   let matchesNothing = false;
   if (expressions.length > 0) {
     const combined: QueryExpr = expressions.length === 1 ? expressions[0].expr : { kind: 'and', operands: expressions.map((e) => e.expr), position: 1 };
-    const result = compileQuery(combined, { knownLabelValues: options.knownLabelValues });
+    // Each expression has already been compiled alone within its own budget.
+    const regexBudget = MAX_EXPRESSION_REGEX_INSTRUCTIONS * expressions.length;
+    const result = compileQuery(combined, { knownLabelValues: options.knownLabelValues, regexBudget });
     if (!result.ok) return { ok: false, errors: result.errors.map((e) => ({ path: expressions[0].path, message: e.message })) };
     const c = result.compiled;
     if (c.nodeSelectorTerms) affinity.nodeAffinity = { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: c.nodeSelectorTerms } };
@@ -131,7 +134,7 @@ function expressionNotes(expressions: { path: string }[], expansions: Expansion[
     });
   }
   if (expansions.some((x) => x.kind === 'regex')) {
-    notes.push({ path, message: 'regular expressions are evaluated with JavaScript syntax, which agrees with Java (what ECS uses) on common patterns' });
+    notes.push({ path, message: 'regular expressions are evaluated by RE2 (linear time), which agrees with Java (what ECS uses) on common patterns; backreferences and lookaround are not supported' });
   }
   if (matchesNothing) notes.push({ path, message: 'no node can satisfy the placement constraints; the pods stay Pending, as ECS tasks stay PENDING' });
   if (usesGroups) notes.push({ path, message: `task:group looks at pods of the same namespace through label ${TASK_GROUP_LABEL}` });

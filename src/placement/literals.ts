@@ -14,6 +14,7 @@ import { subjectText } from './ast.js';
 import { resolveAttribute, type AttributeLabel } from './attributes.js';
 import { FALSE, TRUE, nodeTerm, type Dnf, type PodAtom } from './dnf.js';
 import { TASK_GROUP_LABEL, isValidLabelValue, toLabelValue } from './labels.js';
+import { MAX_EXPRESSION_REGEX_INSTRUCTIONS, compileRegex, type CompiledRegex } from './regex.js';
 import { hasWildcard, wildcardMatch } from './wildcard.js';
 
 /** Node (or pod) label values seen now, per label key; wildcards and regexes expand against them. */
@@ -39,6 +40,8 @@ export interface LiteralContext {
   known: KnownLabelValues;
   expansions: Expansion[];
   errors: QueryError[];
+  /** RE2 instructions the expression's regular expressions may still use (regex.ts). */
+  regexBudget: number;
 }
 
 const UNSUPPORTED_FIELDS: Record<string, string> = {
@@ -118,12 +121,12 @@ function labelValuesOf(cmp: Comparison, label: AttributeLabel, ctx: LiteralConte
   let ok = true;
   for (const arg of args) {
     if (cmp.operator === 'matches' || cmp.operator === 'not_matches') {
-      const re = compileRegex(arg, ctx);
+      const re = userRegex(arg, ctx);
       if (!re) {
         ok = false;
         continue;
       }
-      const matched = known.filter((v) => re.test(toEcs(v))).sort();
+      const matched = known.filter((v) => re.matches(toEcs(v))).sort();
       ctx.expansions.push(expansion(cmp, label.labelKey, 'regex', arg, matched));
       matched.forEach((v) => out.add(v));
     } else if (hasWildcard(arg.value)) {
@@ -146,16 +149,23 @@ function labelValuesOf(cmp: Comparison, label: AttributeLabel, ctx: LiteralConte
   return ok ? [...out].sort() : undefined;
 }
 
-// ECS takes Java regular expressions and matches the whole value; the common subset behaves the
-// same in JavaScript once anchored.
-function compileRegex(arg: Value, ctx: LiteralContext): RegExp | undefined {
-  try {
-    return new RegExp(`^(?:${arg.value})$`);
-  } catch (err) {
-    const why = err instanceof Error ? err.message : String(err);
-    ctx.errors.push({ position: arg.position, message: `at column ${arg.position}: invalid regular expression '${arg.value}': ${why}` });
+// ECS matches the whole value, as Java's matches() does; RE2 runs in linear time (regex.ts).
+// The budget is shared by the expression's patterns, so no expression multiplies the work.
+function userRegex(arg: Value, ctx: LiteralContext): CompiledRegex | undefined {
+  const compiled = ctx.regexBudget > 0 ? compileRegex(arg.value) : undefined;
+  if (compiled && !compiled.ok) {
+    ctx.errors.push({ position: arg.position, message: `at column ${arg.position}: '${arg.value.slice(0, 80)}': ${compiled.reason}` });
     return undefined;
   }
+  ctx.regexBudget -= compiled?.regex.instructions ?? 0;
+  if (!compiled || ctx.regexBudget < 0) {
+    ctx.errors.push({
+      position: arg.position,
+      message: `at column ${arg.position}: the expression's regular expressions together compile to more than ${MAX_EXPRESSION_REGEX_INSTRUCTIONS} instructions; use fewer or simpler ones`,
+    });
+    return undefined;
+  }
+  return compiled.regex;
 }
 
 function expansion(cmp: Comparison, labelKey: string, kind: Expansion['kind'], arg: Value, values: string[]): Expansion {

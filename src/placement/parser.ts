@@ -16,6 +16,11 @@ export type ParseResult = { ok: true; expr: QueryExpr } | { ok: false; error: Qu
 
 /** ECS's limit on the length of a constraint expression. */
 export const MAX_EXPRESSION_LENGTH = 2000;
+/**
+ * How deep parentheses and `not` may nest. ECS documents no limit; this one keeps the recursive
+ * parser and compiler far from the stack's end while no real expression comes near it.
+ */
+export const MAX_NESTING = 32;
 
 const OPERATORS: Record<string, Operator> = {
   '==': 'equals',
@@ -72,6 +77,8 @@ export function parseQuery(text: string): ParseResult {
 }
 
 class Parser {
+  private depth = 0;
+
   constructor(private readonly scanner: Scanner) {}
 
   parseAll(): QueryExpr {
@@ -104,20 +111,27 @@ class Parser {
 
   private parseUnary(): QueryExpr {
     const token = this.scanner.peek();
-    if (token.kind === 'not') {
-      this.scanner.next();
-      return { kind: 'not', operand: this.parseUnary(), position: token.position };
+    if (token.kind !== 'not' && token.kind !== 'lparen') return this.parseComparison();
+    if (++this.depth > MAX_NESTING) {
+      throw new QuerySyntaxError(token.position, `parentheses and 'not' nest more than ${MAX_NESTING} deep`);
     }
-    if (token.kind === 'lparen') {
-      this.scanner.next();
-      const inner = this.parseOr();
-      const close = this.scanner.next();
-      if (close.kind !== 'rparen') {
-        throw new QuerySyntaxError(close.position, `expected ')' to close the '(' at column ${token.position}, found ${describeToken(close)}`);
-      }
-      return inner;
+    this.scanner.next();
+    const expr = token.kind === 'not' ? this.parseNot(token) : this.parseParenthesised(token);
+    this.depth--;
+    return expr;
+  }
+
+  private parseNot(token: Token): QueryExpr {
+    return { kind: 'not', operand: this.parseUnary(), position: token.position };
+  }
+
+  private parseParenthesised(open: Token): QueryExpr {
+    const inner = this.parseOr();
+    const close = this.scanner.next();
+    if (close.kind !== 'rparen') {
+      throw new QuerySyntaxError(close.position, `expected ')' to close the '(' at column ${open.position}, found ${describeToken(close)}`);
     }
-    return this.parseComparison();
+    return inner;
   }
 
   private parseComparison(): Comparison {

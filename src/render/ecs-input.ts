@@ -3,6 +3,8 @@
 // the fields ECS fills in on registration and, from console exports, explicit nulls. This turns
 // any of those into RegisterTaskDefinition input, the shape of a TaskDefinition spec.
 
+import { withoutNullFields } from '../api/ecsjson.js';
+
 /** Fields ECS sets on registration; they are not part of the input and are dropped. */
 export const READ_ONLY_FIELDS = [
   'taskDefinitionArn',
@@ -35,7 +37,7 @@ export function normaliseTaskDefinitionJson(input: unknown): NormalisedTaskDefin
     throw new NotATaskDefinition(`${prefix}.containerDefinitions is missing: this is not a task definition`);
   }
 
-  const spec = withoutNulls(body) as Record<string, unknown>;
+  const spec = withoutNullFields(body, [prefix]) as Record<string, unknown>;
   const dropped: string[] = [];
   for (const field of READ_ONLY_FIELDS) {
     if (field in body) {
@@ -45,20 +47,9 @@ export function normaliseTaskDefinitionJson(input: unknown): NormalisedTaskDefin
   }
   // describe-task-definition --include TAGS returns the tags beside the task definition.
   if (wrapped && Array.isArray(input.tags) && input.tags.length > 0 && spec.tags === undefined) {
-    spec.tags = withoutNulls(input.tags);
+    spec.tags = withoutNullFields(input.tags, ['$', 'tags']);
   }
   return { spec, dropped };
-}
-
-// In ECS output null means "not set"; the spec says that by leaving the field out.
-function withoutNulls(value: unknown): unknown {
-  if (Array.isArray(value)) return value.filter((v) => v !== null).map(withoutNulls);
-  if (!isObject(value)) return value;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) {
-    if (v !== null) out[k] = withoutNulls(v);
-  }
-  return out;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

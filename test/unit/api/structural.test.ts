@@ -4,11 +4,11 @@ import { intOrString } from '../../../src/api/fields.js';
 import { toStructuralSchema } from '../../../src/api/structural.js';
 
 describe('toStructuralSchema', () => {
-  it('drops additionalProperties next to properties and the int53 bounds', () => {
-    expect(toStructuralSchema(z.strictObject({ n: z.int().min(1).describe('n') }).describe('o'))).toEqual({
+  it('drops additionalProperties next to properties and keeps int32 bounds', () => {
+    expect(toStructuralSchema(z.strictObject({ n: z.int32().min(1).describe('n') }).describe('o'))).toEqual({
       type: 'object',
       description: 'o',
-      properties: { n: { type: 'integer', minimum: 1, description: 'n' } },
+      properties: { n: { type: 'integer', minimum: 1, maximum: 2147483647, description: 'n' } },
       required: ['n'],
     });
   });
@@ -27,6 +27,7 @@ describe('toStructuralSchema', () => {
       description: 'size',
       'x-kubernetes-int-or-string': true,
       minimum: 0,
+      maximum: 2147483647,
       pattern: '^[0-9]+$',
       maxLength: 32,
     });

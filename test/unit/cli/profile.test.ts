@@ -64,6 +64,24 @@ describe('berth profile match', () => {
     expect(pinned.out).toContain('=> routed to FargateProfile shop');
   });
 
+  test.each<[string, string, string]>([
+    ['no spec', 'apiVersion: v1\nkind: Pod\nmetadata: {name: bad, namespace: shop}\n', 'InvalidPod: spec: the pod has no spec'],
+    ['containers not a list', pod('bad', {}).replace(/spec: .*/, 'spec: {containers: {name: app}}'), 'InvalidPod: spec.containers: must be a list, found an object'],
+    ['a quantity that is a list', pod('bad', {}, 'containers: [{name: app, resources: {requests: {cpu: [1]}}}]'), 'spec.containers[0].resources.requests.cpu: invalid cpu quantity: a quantity is a string such as "250m" or "1Gi", not a list'],
+    ['a cpu of 1e999999999', pod('bad', {}, 'containers: [{name: app, resources: {requests: {cpu: "1e999999999"}}}]'), "the exponent of '1e999999999' is outside -9..18"],
+  ])('a malformed pod (%s) is refused naming the path, exit status 1', async (_name, text, message) => {
+    const { code, out, err } = await match({ 'pod.yaml': text }, '-f', 'pod.yaml', '--profiles', 'profiles.yaml');
+    expect(err).toBe('');
+    expect(code).toBe(1);
+    expect(out).toContain(message);
+  });
+
+  test('a quantity written as a number is read as Kubernetes reads it', async () => {
+    const { code, out } = await match({ 'pod.yaml': pod('web', {}, 'containers: [{name: app, resources: {requests: {cpu: 1, memory: 1Gi}}}]') }, '-f', 'pod.yaml', '--profiles', 'profiles.yaml');
+    expect(code).toBe(0);
+    expect(out).toContain('CapacityProvisioned  1vCPU 2GB');
+  });
+
   test('a refused pod names the rule, and the exit status is 1', async () => {
     const { code, out } = await match({ 'pod.yaml': pod('bad', {}, 'containers: [{name: app, image: nginx, securityContext: {privileged: true}}]') }, '-f', 'pod.yaml', '--profiles', 'profiles.yaml');
     expect(code).toBe(1);

@@ -246,3 +246,61 @@ describe('several inputs', () => {
     ]);
   });
 });
+
+describe('hostile JSON', () => {
+  const text = (json: string) => importEcs([{ file: 'in.json', text: json }]);
+  const lines = (json: string) => text(json).messages.map(formatMessage);
+
+  test('nesting deeper than the limit is refused with the file and the path, not a stack overflow', () => {
+    const deep = `{"family":"web","containerDefinitions":[{"name":"app","image":"x","memory":128,"dockerLabels":${'{"a":'.repeat(3000)}1${'}'.repeat(3000)}}]}`;
+    const result = text(deep);
+    expect(result.resources).toEqual([]);
+    expect(result.messages.map(formatMessage)).toEqual([
+      `error: in.json: $.containerDefinitions[0].dockerLabels${'.a'.repeat(61)}: the JSON nests more than 64 levels deep (Berth's limit for ECS JSON)`,
+    ]);
+  });
+
+  test('a deeply nested service is refused the same way', () => {
+    const deep = `{"serviceName":"web","taskDefinition":"web","tags":${'['.repeat(3000)}${']'.repeat(3000)}}`;
+    expect(lines(deep)).toEqual([`error: in.json: $.tags${'[0]'.repeat(63)}: the JSON nests more than 64 levels deep (Berth's limit for ECS JSON)`]);
+  });
+
+  test.each(['__proto__', 'constructor', 'prototype'])('a %s key is an unknown field refused at its path', (key) => {
+    const td = `{"family":"web","containerDefinitions":[{"${key}":{"image":"evil"},"name":"app","image":"nginx","memory":128}]}`;
+    const result = text(td);
+    expect(result.resources).toEqual([]);
+    expect(result.messages.map(formatMessage)).toEqual([expect.stringContaining(`error: in.json: $.containerDefinitions[0].${key}: `)]);
+    const top = text(`{"${key}":{"family":"x"},"family":"web","containerDefinitions":[{"name":"app","image":"nginx","memory":128}]}`);
+    expect(top.resources).toEqual([]);
+    expect(top.messages.map(formatMessage)).toEqual([expect.stringContaining(`error: in.json: $.${key}: `)]);
+  });
+
+  test('a __proto__ key is refused even in a map that takes any key', () => {
+    const result = text('{"family":"web","containerDefinitions":[{"name":"app","image":"nginx","memory":128,"dockerLabels":{"__proto__":"x"}}]}');
+    expect(result.resources).toEqual([]);
+    expect(result.messages.map(formatMessage)).toEqual([
+      "error: in.json: $.containerDefinitions[0].dockerLabels.__proto__: '__proto__' cannot be a key: ECS has no such field, and JavaScript objects would read it as their prototype",
+    ]);
+  });
+
+  test('a __proto__ key never replaces a container: name and image stay', () => {
+    const result = text('{"family":"web","containerDefinitions":[{"__proto__":{"x":1},"name":"app","image":"nginx","memory":128}]}');
+    expect(result.resources).toEqual([]);
+    const service = text('{"serviceName":"web","taskDefinition":"web","__proto__":{"desiredCount":3}}');
+    expect(service.resources).toEqual([]);
+    expect(service.messages.map(formatMessage)).toEqual([expect.stringContaining('error: in.json: $.__proto__: ')]);
+  });
+
+  test('a null in a list keeps the indexes of the elements after it', () => {
+    const result = lines('{"family":"web","containerDefinitions":[null,{"name":"app","image":"nginx","memory":"lots"}]}');
+    expect(result).toContainEqual(expect.stringContaining('error: in.json: $.containerDefinitions[0]: '));
+    expect(result).toContainEqual(expect.stringContaining('error: in.json: $.containerDefinitions[1].memory: '));
+    expect(result.join('\n')).not.toContain('containerDefinitions[0].memory');
+  });
+
+  test('null fields are still dropped, as ECS output means "not set"', () => {
+    const result = text('{"family":"web","ipcMode":null,"containerDefinitions":[{"name":"app","image":"nginx","memory":128,"user":null}]}');
+    expect(result.messages).toEqual([]);
+    expect(result.resources[0].spec).toEqual({ family: 'web', containerDefinitions: [{ name: 'app', image: 'nginx', memory: 128 }] });
+  });
+});

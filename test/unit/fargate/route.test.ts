@@ -26,6 +26,42 @@ function routed(p: Pod | PodTemplateSpec, options = OPTIONS): Route {
   return d;
 }
 
+describe('routePod: a value not shaped as a pod is refused naming the path (rule InvalidPod), never thrown on', () => {
+  const base = pod('secure');
+  const cases: [string, unknown, string][] = [
+    ['no spec', { metadata: { namespace: 'secure' } }, 'InvalidPod: spec: the pod has no spec'],
+    ['a spec that is a string', { metadata: { namespace: 'secure' }, spec: 'x' }, "InvalidPod: spec: must be an object, found the string 'x'"],
+    ['containers not a list', { ...base, spec: { containers: { name: 'app' } } }, 'InvalidPod: spec.containers: must be a list, found an object'],
+    ['no containers', { ...base, spec: {} }, 'InvalidPod: spec.containers: must be a list, found nothing'],
+    ['a container that is null', { ...base, spec: { containers: [null] } }, 'InvalidPod: spec.containers[0]: must be an object, found null'],
+    ['a container without a name', { ...base, spec: { containers: [{ image: 'x' }] } }, 'InvalidPod: spec.containers[0].name: must be a string, found nothing'],
+    ['requests that are a list', { ...base, spec: { containers: [{ name: 'a', resources: { requests: [] } }] } }, 'InvalidPod: spec.containers[0].resources.requests: must be an object, found a list'],
+    ['ports not a list', { ...base, spec: { containers: [{ name: 'a', ports: 80 }] } }, 'InvalidPod: spec.containers[0].ports: must be a list, found number 80'],
+    ['volumes not a list', { ...base, spec: { ...base.spec, volumes: 'v' } }, "InvalidPod: spec.volumes: must be a list, found the string 'v'"],
+    ['labels with a number', { metadata: { namespace: 'secure', labels: { a: 1 } }, spec: base.spec }, 'InvalidPod: metadata.labels.a: must be a string, found number 1'],
+    ['metadata that is a list', { metadata: [], spec: base.spec }, 'InvalidPod: metadata: must be an object, found a list'],
+    ['ownerReferences not a list', { metadata: { namespace: 'secure', ownerReferences: {} }, spec: base.spec }, 'InvalidPod: metadata.ownerReferences: must be a list, found an object'],
+    ['not an object at all', 42, 'InvalidPod: the pod: must be an object, found number 42'],
+  ];
+  it.each(cases)('%s', (_name, value, message) => {
+    const d = routePod(value as Pod, PROFILES, OPTIONS);
+    expect(d).toEqual({ action: 'refuse', rule: 'InvalidPod', message });
+    expect(() => admitPod(value as Pod, PROFILES, OPTIONS)).not.toThrow();
+  });
+
+  it('reads a quantity written as a JSON number as Kubernetes does', () => {
+    const p = pod('secure', {}, { containers: [{ name: 'app', resources: { requests: { cpu: 1 as unknown as string, memory: '1Gi' } } }] });
+    expect(routed(p).size.capacityProvisioned).toBe('1vCPU 2GB');
+  });
+
+  it('refuses a huge exponent at once, naming the path', () => {
+    const p = pod('secure', {}, { containers: [{ name: 'app', resources: { requests: { cpu: '1e999999999' } } }] });
+    const d = routePod(p, PROFILES, OPTIONS);
+    expect(d).toMatchObject({ action: 'refuse', rule: 'InvalidResources' });
+    expect(d.action === 'refuse' && d.message).toContain("spec.containers[0].resources.requests.cpu: invalid cpu quantity: the exponent of '1e999999999' is outside -9..18");
+  });
+});
+
 describe('routePod', () => {
   it('routes a matching pod: runtime class, zones, label, CapacityProvisioned, resources', () => {
     expect(routePod(pod('secure'), PROFILES, OPTIONS)).toEqual({
@@ -86,7 +122,7 @@ describe('routePod', () => {
       'DaemonSet: the pod belongs to DaemonSet agent',
     ],
     ['too large', { containers: [{ name: 'app', resources: { requests: { cpu: '32' } } }] }, undefined, 'SizeExceeded', 'SizeExceeded: the pod needs 32 vCPU'],
-    ['unreadable quantity', { containers: [{ name: 'app', resources: { limits: { memory: 'much' } } }] }, undefined, 'InvalidResources', "invalid memory quantity 'much'"],
+    ['unreadable quantity', { containers: [{ name: 'app', resources: { limits: { memory: 'much' } } }] }, undefined, 'InvalidResources', "spec.containers[0].resources.limits.memory: invalid memory quantity: 'much' is not a quantity"],
   ];
   it.each(refusals)('refuses a %s, naming the rule and the profile', (_name, spec, metadata, rule, fragment) => {
     const p = pod('secure', {}, spec);

@@ -59,7 +59,11 @@ describe('sizePod: the EKS Fargate size', () => {
   it.each<[string, PodSpec, string, string]>([
     ['too much memory', { containers: [c('app', { cpu: '16', memory: '120Gi' })] }, 'SizeExceeded', 'beyond the largest Fargate size of 16 vCPU and 120 GB'],
     ['too much cpu', { containers: [c('app', { cpu: '17' })] }, 'SizeExceeded', 'the pod needs 17 vCPU'],
-    ['a malformed quantity', { containers: [c('app', { cpu: 'lots' })] }, 'InvalidResources', `container "app" has an invalid cpu quantity 'lots'`],
+    ['a malformed quantity', { containers: [c('app', { cpu: 'lots' })] }, 'InvalidResources', `spec.containers[0].resources.requests.cpu: invalid cpu quantity: 'lots' is not a quantity`],
+    ['a number quantity with a huge exponent', { containers: [c('app', { cpu: '1e999999999' })] }, 'InvalidResources', "spec.containers[0].resources.requests.cpu: invalid cpu quantity: the exponent of '1e999999999' is outside -9..18"],
+    ['a quantity that is not a string', { containers: [c('app', { memory: [] as unknown as string })] }, 'InvalidResources', 'spec.containers[0].resources.requests.memory: invalid memory quantity: a quantity is a string such as "250m" or "1Gi", not a list'],
+    ['a negative quantity', { initContainers: [c('init', { memory: '-1Gi' })], containers: [c('app', {})] }, 'InvalidResources', "spec.initContainers[0].resources.requests.memory: invalid memory quantity '-1Gi': it must not be negative"],
+    ['an over-long quantity', { containers: [c('app', { cpu: '1'.repeat(65) })] }, 'InvalidResources', 'the quantity is 65 characters long, more than the limit of 64'],
   ])('refuses %s', (_name, spec, rule, fragment) => {
     const r = sizePod(spec);
     expect(r.ok).toBe(false);

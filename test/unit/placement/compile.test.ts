@@ -133,6 +133,20 @@ describe('compileExpression: expansions are reported for re-expansion', () => {
     const r = compileExpression('attribute:ecs.instance-type =~ t2', { knownLabelValues: known });
     expect(r.ok && r.compiled.matchesNothing).toBe(true);
   });
+
+  it('anchors an alternation as a whole', () => {
+    const c = compile('attribute:ecs.instance-type =~ t2|m5');
+    expect(c.matchesNothing).toBe(true);
+    expect(compile('attribute:ecs.instance-type =~ t2.*|m5.*').nodeSelectorTerms).toEqual([term(req(TYPE, 'In', 'm5.large', 't2.medium', 't2.small'))]);
+  });
+
+  it('evaluates a catastrophic-backtracking pattern in linear time (RE2)', () => {
+    const hosts = new Map([[HOST, new Set(Array.from({ length: 200 }, (_, i) => `node-${i}-${'a'.repeat(50)}`))]]);
+    const r = compileExpression('attribute:kubernetes.io/hostname =~ (.*.*.*.*.*)*x', { knownLabelValues: hosts });
+    expect(r.ok && r.compiled.matchesNothing).toBe(true);
+    const some = compileExpression('attribute:kubernetes.io/hostname =~ (.*.*.*.*.*)*-1-a*', { knownLabelValues: hosts });
+    expect(some.ok && some.compiled.expansions[0].values).toEqual([`node-1-${'a'.repeat(50)}`]);
+  });
 });
 
 describe('compileExpression: task:group becomes pod (anti-)affinity on the node', () => {
@@ -180,7 +194,13 @@ describe('compileExpression: errors name the attribute and the column', () => {
     ['attribute:Bad_/x == y', 1, 'neither a plain attribute name nor a valid Kubernetes label key'],
     ["attribute:stack == 'my prod'", 20, "'my prod' can never be the value of node label attribute.ecs.berth.dev/stack"],
     ['attribute:ecs.instance-type > t2', 31, 'needs an integer argument'],
-    ['attribute:ecs.instance-type =~ (t2', 32, 'invalid regular expression'],
+    ['attribute:ecs.instance-type =~ (t2', 32, 'invalid regular expression (RE2 syntax): error parsing regexp: missing closing )'],
+    ['attribute:ecs.instance-type =~ (a)\\1', 32, 'invalid escape sequence'],
+    ['attribute:ecs.instance-type =~ (?=t2).*', 32, 'invalid or unsupported Perl syntax'],
+    [`attribute:ecs.instance-type =~ ${'a'.repeat(257)}`, 32, 'more than the limit of 256'],
+    ['attribute:ecs.instance-type =~ (?:.?.?.?.?.?.?.?.?.?.?.?.?.?.?.?.?.?.?.?.?.?.?.?.?.?){1000}', 32, "counted repetitions ({n,m}) expand it to about"],
+    ['attribute:ecs.instance-type =~ (?:.?){300}', 32, 'compiles to 602 instructions, more than the limit of 500'],
+    ['attribute:a =~ (?:.?){200} and attribute:b =~ (?:.?){200} and attribute:c =~ (?:.?){200} and attribute:d =~ (?:.?){200} and attribute:e =~ (?:.?){200} and attribute:f =~ x', 140, 'together compile to more than 2000 instructions'],
     ['task:group =~ service:.*', 1, 'task:group supports'],
     ['task:group > 3', 1, 'task:group supports'],
     ['task:group == a or attribute:x == 1', 1, "task:group can only be joined to the rest of the expression with 'and'"],

@@ -56,7 +56,7 @@ describe('compileConstraints', () => {
     expect(r.expansions).toHaveLength(1);
     expect(r.notes.map((n) => n.message)).toEqual([
       'attribute:ecs.instance-type =~ t2.* matched [t2.small] of label node.kubernetes.io/instance-type among the values seen now; placement is recomputed when they change',
-      'regular expressions are evaluated with JavaScript syntax, which agrees with Java (what ECS uses) on common patterns',
+      'regular expressions are evaluated by RE2 (linear time), which agrees with Java (what ECS uses) on common patterns; backreferences and lookaround are not supported',
       'task:group looks at pods of the same namespace through label ecs.berth.dev/task-group',
     ]);
   });

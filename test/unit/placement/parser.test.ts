@@ -167,6 +167,16 @@ describe('parseQuery: errors carry the column and what was expected', () => {
     expect(r.error.message).toContain(fragment);
   });
 
+  it('refuses nesting deeper than 32 at the column where it goes too deep', () => {
+    const ok = parseQuery(`${'('.repeat(32)}attribute:a exists${')'.repeat(32)}`);
+    expect(ok.ok).toBe(true);
+    for (const text of [`${'('.repeat(40)}attribute:a exists${')'.repeat(40)}`, `${'not '.repeat(40)}attribute:a exists`, '('.repeat(1999)]) {
+      const r = parseQuery(text);
+      expect(r.ok).toBe(false);
+      if (!r.ok) expect(r.error.message).toMatch(/^at column \d+: parentheses and 'not' nest more than 32 deep$/);
+    }
+  });
+
   it('refuses expressions longer than ECS allows', () => {
     const r = parseQuery(`attribute:a in [${Array.from({ length: 500 }, (_, i) => `v${i}`).join(', ')}]`);
     expect(r.ok).toBe(false);

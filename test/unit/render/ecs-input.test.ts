@@ -42,12 +42,20 @@ describe('ECS JSON → RegisterTaskDefinition input', () => {
     });
   });
 
-  test('explicit nulls mean "not set"', () => {
+  test('explicit null fields mean "not set"; a null in a list stays, so validation refuses it at its own index', () => {
     const out = normaliseTaskDefinitionJson({
       ipcMode: null,
-      containerDefinitions: [{ name: 'app', image: 'nginx', command: null, linuxParameters: null, mountPoints: [], secrets: [null] }],
+      containerDefinitions: [{ name: 'app', image: 'nginx', command: null, linuxParameters: null, mountPoints: [], secrets: [null, { name: 'a', valueFrom: null }] }],
     });
-    expect(out.spec).toEqual({ containerDefinitions: [{ name: 'app', image: 'nginx', mountPoints: [], secrets: [] }] });
+    expect(out.spec).toEqual({ containerDefinitions: [{ name: 'app', image: 'nginx', mountPoints: [], secrets: [null, { name: 'a' }] }] });
+  });
+
+  test('deep nesting and __proto__ keys are refused with their path before anything walks them', () => {
+    const deep: Record<string, unknown> = {};
+    let at = deep;
+    for (let i = 0; i < 5000; i++) at = (at.a = {}) as Record<string, unknown>;
+    expect(() => normaliseTaskDefinitionJson({ containerDefinitions: [], x: deep })).toThrow(/^\$\.x(\.a){63}: the JSON nests more than 64 levels deep/);
+    expect(() => normaliseTaskDefinitionJson(JSON.parse('{"containerDefinitions":[{"__proto__":{}}]}'))).toThrow(/^\$\.containerDefinitions\[0\]\.__proto__: '__proto__' cannot be a key/);
   });
 
   test('the input is not changed', () => {
