@@ -17,6 +17,7 @@ const QUANTITY_MAX = 2n ** 63n - 1n;
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const DNS1123_SUBDOMAIN_UNDERSCORE = /^_?[a-z0-9]([-_a-z0-9]*[a-z0-9])?(\._?[a-z0-9]([-_a-z0-9]*[a-z0-9])?)*$/;
 const QUALIFIED_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 const CONFIG_MAP_KEY = /^[-._a-zA-Z0-9]+$/;
@@ -39,9 +40,10 @@ export function dnsLabel(value: string): string | undefined {
   return undefined;
 }
 
-export function dnsSubdomain(value: string): string | undefined {
+/** `underscore`: labels may start with and contain "_" (DNS search paths). */
+export function dnsSubdomain(value: string, underscore = false): string | undefined {
   if (value.length > 253) return 'must be no more than 253 characters';
-  if (!DNS1123_SUBDOMAIN.test(value)) return 'a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, \'-\' or \'.\', and must start and end with an alphanumeric character';
+  if (underscore ? !DNS1123_SUBDOMAIN_UNDERSCORE.test(value) : !DNS1123_SUBDOMAIN.test(value)) return 'a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, \'-\' or \'.\', and must start and end with an alphanumeric character';
   return undefined;
 }
 

@@ -35,6 +35,11 @@ export interface RenderOptions {
   service?: string;
   /** The Service's launch type: label ecs.berth.dev/launch-type. */
   launchType?: string;
+  /**
+   * Check the template against Kubernetes' pod validation (default true). false leaves that to
+   * the apiserver; tests use it to hold the checker to what the apiserver really does.
+   */
+  checkKubeRules?: boolean;
 }
 
 export interface PodTemplateRender {
@@ -94,7 +99,7 @@ export function renderPodTemplate(input: TaskDefinitionRevisionInput, options: R
   const metadata = Object.keys(user.annotations).length > 0 ? { labels, annotations: user.annotations } : { labels };
   const template = { metadata, spec: podSpec };
   // What ECS accepts and Kubernetes would not run is refused here, named by its ECS field.
-  const problems = checkTaskDefinitionTemplate(input, template);
+  const problems = options.checkKubeRules === false ? [] : checkTaskDefinitionTemplate(input, template);
   if (problems.length > 0) throw new KubeRulesError(problems);
   return { template, ignored: sortByPath(ignored) };
 }

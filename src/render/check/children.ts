@@ -71,12 +71,15 @@ function checkDaemonSet(d: DaemonSet, out: Problems): void {
     out.add('spec.updateStrategy.rollingUpdate.maxUnavailable', rule.intOrPercent(rolling.maxUnavailable, 100), rolling.maxUnavailable, UNAVAILABLE);
   }
   if (rolling && isZero(rolling.maxSurge) && isZero(rolling.maxUnavailable)) {
-    out.add('spec.updateStrategy.rollingUpdate.maxUnavailable', 'may not be 0 when `maxSurge` is 0', rolling.maxUnavailable, UNAVAILABLE);
+    out.add('spec.updateStrategy.rollingUpdate.maxUnavailable', 'cannot be 0 when maxSurge is 0', rolling.maxUnavailable, UNAVAILABLE);
+  }
+  if (rolling && !isZero(rolling.maxSurge) && !isZero(rolling.maxUnavailable)) {
+    out.add('spec.updateStrategy.rollingUpdate.maxSurge', 'may not be set when maxUnavailable is non-zero', rolling.maxSurge, SURGE);
   }
 }
 
 function isZero(v: number | string | undefined): boolean {
-  return v === undefined || v === 0 || v === '0%';
+  return v === undefined || v === 0 || (typeof v === 'string' && /^0+%$/.test(v));
 }
 
 // Ports come from loadBalancers, serviceRegistries and Service Connect, through the task
@@ -84,12 +87,12 @@ function isZero(v: number | string | undefined): boolean {
 function checkKubeService(svc: KubeService, spec: Service['spec']): KubeProblem[] {
   const out = new Problems(`Service ${svc.metadata.name}`);
   checkMetadata(svc.metadata, 'metadata', out);
-  const source = spec.loadBalancers?.length ? 'spec.loadBalancers' : spec.serviceRegistries?.length ? 'spec.serviceRegistries' : spec.serviceConnectConfiguration ? 'spec.serviceConnectConfiguration' : undefined;
   const ports = svc.spec.ports ?? [];
   const names = new Set<string>();
   const numbers = new Set<string>();
   ports.forEach((p, i) => {
     const at = `spec.ports[${i}]`;
+    const source = servicePortSource(spec, p.port);
     out.add(`${at}.port`, rule.portNumber(p.port), p.port, source);
     const key = `${p.port}/${p.protocol ?? 'TCP'}`;
     out.add(`${at}`, numbers.has(key) ? 'Duplicate value' : undefined, key, source);
@@ -104,6 +107,14 @@ function checkKubeService(svc: KubeService, spec: Service['spec']): KubeProblem[
     if (typeof p.targetPort === 'string') out.add(`${at}.targetPort`, rule.portName(p.targetPort), p.targetPort, source);
   });
   return out.list;
+}
+
+function servicePortSource(spec: Service['spec'], port: number): string | undefined {
+  const lb = (spec.loadBalancers ?? []).findIndex((l) => l.containerPort === port);
+  if (lb !== -1) return `spec.loadBalancers[${lb}].containerPort`;
+  const sr = (spec.serviceRegistries ?? []).findIndex((r) => r.containerPort === port || r.port === port);
+  if (sr !== -1) return `spec.serviceRegistries[${sr}]`;
+  return spec.serviceConnectConfiguration ? 'spec.serviceConnectConfiguration' : undefined;
 }
 
 function checkAutoscaler(hpa: HorizontalPodAutoscaler): KubeProblem[] {

@@ -146,7 +146,7 @@ function checkPort(p: ContainerPort, path: string, out: Problems, src: (field: '
     const key = `${p.hostPort}/${p.protocol ?? 'TCP'}`;
     out.add(`${path}.hostPort`, scope.hostPorts.has(key) ? 'Duplicate value' : undefined, key, src('hostPort'));
     scope.hostPorts.add(key);
-    if (scope.hostNetwork && p.hostPort !== p.containerPort) out.add(`${path}.containerPort`, 'must match `hostPort` when `hostNetwork` is true', p.containerPort, src('containerPort'));
+    if (scope.hostNetwork && p.hostPort !== p.containerPort) out.add(`${path}.hostPort`, 'must match `containerPort` when `hostNetwork` is true', p.hostPort, src('hostPort'));
   }
 }
 
@@ -182,11 +182,10 @@ function quantity(path: string, value: string, out: Problems, source: string | u
 }
 
 function checkProbe(probe: Probe, path: string, out: Problems, source: string | undefined, successMustBeOne: boolean): void {
-  for (const field of ['periodSeconds', 'timeoutSeconds', 'failureThreshold', 'successThreshold'] as const) {
+  for (const field of ['initialDelaySeconds', 'periodSeconds', 'timeoutSeconds', 'failureThreshold', 'successThreshold'] as const) {
     const v = probe[field];
-    if (v !== undefined) out.add(`${path}.${field}`, rule.int32(v, 1), v, source);
+    if (v !== undefined) out.add(`${path}.${field}`, rule.int32(v), v, source);
   }
-  if (probe.initialDelaySeconds !== undefined) out.add(`${path}.initialDelaySeconds`, rule.int32(probe.initialDelaySeconds), probe.initialDelaySeconds, source);
   if (successMustBeOne && probe.successThreshold !== undefined && probe.successThreshold !== 1) out.add(`${path}.successThreshold`, 'must be 1', probe.successThreshold, source);
   if (probe.exec && probe.exec.command.length === 0) out.add(`${path}.exec.command`, 'Required value', probe.exec.command, source);
 }
@@ -201,7 +200,8 @@ function checkDns(template: PodTemplateSpec, at: string, out: Problems, sources:
   out.add(`${at}.dnsConfig.searches`, searches.length > 32 ? 'must not have more than 32 search paths' : undefined, searches.length, sources.search(searches[32] ?? ''));
   const joined = searches.join(' ').length;
   out.add(`${at}.dnsConfig.searches`, joined > 2048 ? 'must not have more than 2048 characters (including spaces) in the search list' : undefined, joined, sources.search(searches[0] ?? ''));
-  searches.forEach((s, i) => out.add(`${at}.dnsConfig.searches[${i}]`, rule.dnsSubdomain(s.replace(/\.$/, '')), s, sources.search(s)));
+  // RelaxedDNSSearchValidation (on since 1.34): "." and underscores are allowed.
+  searches.forEach((s, i) => out.add(`${at}.dnsConfig.searches[${i}]`, s === '.' ? undefined : rule.dnsSubdomain(s.replace(/\.$/, ''), true), s, sources.search(s)));
 }
 
 // Placement renders node labels into selectors: keys are label keys, In/NotIn values label values.

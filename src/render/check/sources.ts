@@ -3,6 +3,7 @@ import type { ContainerPort } from '../../api/kube.js';
 import type { TaskDefinitionSpec } from '../../api/taskdefinition.js';
 import { joinPath } from '../findings.js';
 import { dnsName } from '../names.js';
+import { shmVolumeName, tmpfsVolumeName } from '../volumes.js';
 
 // Where a rendered value came from in the task definition, as the user wrote it: the checker
 // asks at the point it finds a problem, and the answer goes first in the message
@@ -84,7 +85,14 @@ export function taskDefinitionSources(spec: TaskDefinitionSpec, options: SourceO
     },
     volume: (name) => {
       const j = (spec.volumes ?? []).findIndex((v) => dnsName(v.name) === name);
-      return j === -1 ? undefined : at('volumes', j, 'name');
+      if (j !== -1) return at('volumes', j, 'name');
+      for (const [i, d] of defs.entries()) {
+        const container = dnsName(d.name);
+        const t = (d.linuxParameters?.tmpfs ?? []).findIndex((_, k) => tmpfsVolumeName(container, k) === name);
+        if (t !== -1) return at('containerDefinitions', i, 'linuxParameters', 'tmpfs', t, 'size');
+        if (d.linuxParameters?.sharedMemorySize !== undefined && shmVolumeName(container) === name) return at('containerDefinitions', i, 'linuxParameters', 'sharedMemorySize');
+      }
+      return undefined;
     },
     hostAliasIp: (ip) => (ip === '127.0.0.1' ? firstIn((d) => d.links, () => true, 'links') : undefined) ?? firstIn((d) => d.extraHosts, (h) => h.ipAddress === ip, 'extraHosts', 'ipAddress'),
     hostAliasName: (hostname) => firstIn((d) => d.extraHosts, (h) => h.hostname === hostname, 'extraHosts', 'hostname') ?? firstIn((d) => d.links, (l) => l.includes(hostname), 'links'),

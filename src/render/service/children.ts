@@ -40,6 +40,8 @@ export interface ServiceRenderInput {
    * requests, so the task's cpu and memory are spread over its containers instead.
    */
   podLevelResources?: boolean;
+  /** See RenderOptions.checkKubeRules: false renders what the checker would refuse. */
+  checkKubeRules?: boolean;
 }
 
 export interface ServiceChildren {
@@ -101,6 +103,7 @@ export function renderServiceChildren(input: ServiceRenderInput): ServiceRender 
       ownerKind: daemon ? 'DaemonSet' : 'Deployment',
       cluster: input.cluster ?? {},
       podLevelResources: (input.podLevelResources ?? true) && spec.autoScaling === undefined,
+      checkKubeRules: input.checkKubeRules,
     });
     if (!template.ok) return template;
     const labels = { ...workloadLabels(service, taskDefinition, share.launchType), ...share.labels };
@@ -125,7 +128,7 @@ export function renderServiceChildren(input: ServiceRenderInput): ServiceRender 
   if (account) children.serviceAccount = { ...account, metadata: { ...account.metadata, ownerReferences: [{ ...ownerReference(service), controller: false, blockOwnerDeletion: false }] } };
 
   // What Kubernetes would refuse is refused here, with the field of the Service or task definition.
-  const problems = checkServiceChildren(children, service, taskDefinition);
+  const problems = input.checkKubeRules === false ? [] : checkServiceChildren(children, service, taskDefinition);
   if (problems.length > 0) {
     return { ok: false, reason: INVALID_FOR_KUBERNETES, message: `Kubernetes would refuse what this Service renders: ${describeProblems(problems)}`, warn: true };
   }

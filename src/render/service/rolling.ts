@@ -20,19 +20,23 @@ export function deploymentStrategy(limits: RolloutLimits): DeploymentStrategy {
 
 /**
  * DaemonSet: absolute counts for the nodes it runs on now. 0 and 1 when nothing can be replaced,
- * as a surge pod may not fit beside the old one on its node (host ports).
+ * as a surge pod may not fit beside the old one on its node (host ports). Kubernetes lets a
+ * DaemonSet either surge or stop first, not both: with room for both it stops first, for the
+ * same reason.
  */
 export function daemonSetStrategy(limits: RolloutLimits, paused: boolean): DaemonSetUpdateStrategy {
   if (paused) return { type: 'OnDelete' };
   if (limits.desiredCount === 0) {
     const surge = Math.min(100, Math.max(0, limits.maximumPercent - 100));
     const unavailable = 100 - limits.minimumHealthyPercent;
-    if (unavailable > 0 || surge > 0) return { type: 'RollingUpdate', rollingUpdate: { maxSurge: `${surge}%`, maxUnavailable: `${unavailable}%` } };
+    if (unavailable > 0) return { type: 'RollingUpdate', rollingUpdate: { maxSurge: '0%', maxUnavailable: `${unavailable}%` } };
+    if (surge > 0) return { type: 'RollingUpdate', rollingUpdate: { maxSurge: `${surge}%`, maxUnavailable: '0%' } };
     return { type: 'RollingUpdate', rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } };
   }
   const { maxSurge, maxUnavailable } = capped(limits);
-  if (maxSurge === 0 && maxUnavailable === 0) return { type: 'RollingUpdate', rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } };
-  return { type: 'RollingUpdate', rollingUpdate: { maxSurge, maxUnavailable } };
+  if (maxUnavailable > 0) return { type: 'RollingUpdate', rollingUpdate: { maxSurge: 0, maxUnavailable } };
+  if (maxSurge > 0) return { type: 'RollingUpdate', rollingUpdate: { maxSurge, maxUnavailable: 0 } };
+  return { type: 'RollingUpdate', rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } };
 }
 
 function capped(limits: RolloutLimits): Pick<RolloutLimits, 'maxSurge' | 'maxUnavailable'> {

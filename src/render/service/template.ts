@@ -35,6 +35,8 @@ export interface ServiceTemplateInput {
   ownerKind: 'Deployment' | 'DaemonSet';
   cluster: ClusterFacts;
   podLevelResources?: boolean;
+  /** See RenderOptions.checkKubeRules. */
+  checkKubeRules?: boolean;
 }
 
 export interface ServiceTemplate {
@@ -55,7 +57,7 @@ export function renderServiceTemplate(input: ServiceTemplateInput): ServiceTempl
   const name = serviceNameOf(service);
   const launchType = input.share.launchType;
 
-  const rendered = tryRenderPodTemplate(input.taskDefinition, { service: name, launchType, podLevelResources: input.podLevelResources });
+  const rendered = tryRenderPodTemplate(input.taskDefinition, { service: name, launchType, podLevelResources: input.podLevelResources, checkKubeRules: input.checkKubeRules });
   if (!rendered.ok) return rendered;
   let template = rendered.template;
   const metadata = template.metadata ?? {};
