@@ -110,8 +110,9 @@ export function unixId(value: number): string | undefined {
  * IPv4 or IPv6, no leading zeros in IPv4 octets, no IPv4-mapped IPv6.
  */
 export function ipAddress(value: string): string | undefined {
-  if (isIP(value) === 0) return 'must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)';
-  if (isIP(value) === 4 && value.split('.').some((octet) => octet.length > 1 && octet.startsWith('0'))) return 'must not have leading 0s';
+  // Node refuses leading zeros outright; the apiserver parses them and then refuses them.
+  const sloppy = /^[0-9]{1,3}(\.[0-9]{1,3}){3}$/.test(value) && value.split('.').every((octet) => Number(octet) <= 255);
+  if (isIP(value) === 0) return sloppy ? 'must not have leading 0s' : 'must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)';
   if (isIP(value) === 6 && /^[0:]*:ffff:[0-9.]+$/i.test(value)) return 'must not be an IPv4-mapped IPv6 address';
   return undefined;
 }
