@@ -175,7 +175,7 @@ describe('the Service children checker', () => {
 
   test('task definition fields are named with the revision', () => {
     const c = children();
-    c0(deployment(c).spec.template).env[0].name = 'A=B';
+    c0(deployment(c).spec.template).env![0].name = 'A=B';
     expect(describeProblems(checkServiceChildren(c, service, td))).toBe(
       "task definition web:3 spec.containerDefinitions[0].environment[0].name \"A=B\": a valid environment variable name must consist only of printable ASCII characters other than '=' (Deployment web: spec.template.spec.containers[0].env[0].name)",
     );
