@@ -102,7 +102,7 @@ function resolveTarget(caches: Caches, svc: Service, facts: ClusterFacts): Targe
   }
   const target = { family: ref.family, revision: resolved.revision.revision };
   const preflight = preflightServiceRender({ service: svc, taskDefinition: { ...target, spec: resolved.revision.spec }, cluster: facts });
-  if (!preflight.ok) return { specs, target, problem: { reason: preflight.reason, message: preflight.message, unplaceable: preflight.unplaceable } };
+  if (!preflight.ok) return { specs, target, problem: { reason: preflight.reason, message: preflight.message, unplaceable: preflight.unplaceable, warn: preflight.warn } };
   return { specs, target };
 }
 

@@ -25,6 +25,8 @@ export interface ServiceProblem {
   message: string;
   /** No task can be placed anywhere (no FargateProfile takes a FARGATE task): reported as ECS reports an unplaceable task. */
   unplaceable?: boolean;
+  /** A Warning Event when the problem appears or changes (the spec must change; nothing else reports it). */
+  warn?: boolean;
 }
 
 export interface ServiceObservation {

@@ -12,7 +12,7 @@ import { LABEL_DEPLOYMENT, deploymentId, deploymentLabelValue } from './ids.js';
 import * as say from './messages.js';
 import type { ReplicaSetLike, ServiceObservation, TaskDefinitionTarget } from './observation.js';
 import { rolloutLimits, type RolloutLimits } from './rollout.js';
-import { CONDITION_PROGRESSING, CONDITION_STEADY_STATE, serviceConditions } from './service-conditions.js';
+import { CONDITION_PROGRESSING, CONDITION_READY, CONDITION_STEADY_STATE, serviceConditions } from './service-conditions.js';
 import { START_FAILURE_REASONS, STUCK_START_SECONDS, observeTasks, type TaskObservation } from './tasks.js';
 import { startBatchOpenFor, taskEvents } from './task-events.js';
 import { workloadsRun } from './workloads.js';
@@ -147,6 +147,11 @@ function summarise(obs: ServiceObservation, pass: Pass, o: Outcome): { status: S
   }
   if (o.steady && before.find((c) => c.type === CONDITION_STEADY_STATE)?.status !== 'True') {
     pass.events.push({ type: 'Normal', reason: 'SteadyState', message: say.steadyState(pass.name) });
+  }
+  const problem = obs.problem;
+  const readyBefore = before.find((c) => c.type === CONDITION_READY);
+  if (problem?.warn && (readyBefore?.reason !== problem.reason || readyBefore.message !== problem.message)) {
+    pass.events.push({ type: 'Warning', reason: problem.reason, message: problem.message });
   }
   const unplaceable = obs.problem?.unplaceable ? obs.problem.message : undefined;
   const events = [...taskEvents(pass.name, pass.tasks, previous.events, obs.now, unplaceable), ...pass.events];

@@ -1,4 +1,6 @@
 import type { TaskDefinitionSpec } from '../api/taskdefinition.js';
+import { containerPath, type IgnoredField } from './findings.js';
+import { ANNOTATIONS_MAX_BYTES } from './kube-rules.js';
 import { isLabelName, isLabelValue, labelValue } from './names.js';
 
 // The keys Berth puts on pod templates. Values that are not valid label values go through
@@ -20,6 +22,11 @@ export const DOCKER_LABEL_PREFIX = 'docker-label.ecs.berth.dev/';
 export const ANNOTATION_TAGS = 'ecs.berth.dev/tags';
 /** All Docker labels, as a JSON object `{"<container>": {"key": "value"}}`. */
 export const ANNOTATION_DOCKER_LABELS = 'ecs.berth.dev/docker-labels';
+/**
+ * The most the Docker labels annotation may take: half of what Kubernetes allows for all the
+ * annotations of an object, leaving the rest to tags and to what Services and admission add.
+ */
+export const DOCKER_LABELS_MAX_BYTES = ANNOTATIONS_MAX_BYTES / 2;
 
 export interface StandardLabelInput {
   family: string;
@@ -42,8 +49,12 @@ export function standardLabels(input: StandardLabelInput): Record<string, string
   return labels;
 }
 
-/** Labels and annotations carried over from tags and Docker labels. */
-export function userMetadata(spec: TaskDefinitionSpec): { labels: Record<string, string>; annotations: Record<string, string> } {
+/**
+ * Labels and annotations carried over from tags and Docker labels. Docker labels are metadata
+ * nothing in a pod reads, so when they are too large for an annotation they are left out and
+ * reported, rather than refusing the task.
+ */
+export function userMetadata(spec: TaskDefinitionSpec, ignored: IgnoredField[]): { labels: Record<string, string>; annotations: Record<string, string> } {
   const labels: Record<string, string> = {};
   const annotations: Record<string, string> = {};
 
@@ -57,7 +68,19 @@ export function userMetadata(spec: TaskDefinitionSpec): { labels: Record<string,
 
   const withLabels = spec.containerDefinitions.filter((d) => d.dockerLabels && Object.keys(d.dockerLabels).length > 0);
   if (withLabels.length > 0) {
-    annotations[ANNOTATION_DOCKER_LABELS] = JSON.stringify(Object.fromEntries(withLabels.map((d) => [d.name, d.dockerLabels])));
+    const json = JSON.stringify(Object.fromEntries(withLabels.map((d) => [d.name, d.dockerLabels])));
+    const size = Buffer.byteLength(ANNOTATION_DOCKER_LABELS) + Buffer.byteLength(json);
+    if (size <= DOCKER_LABELS_MAX_BYTES) {
+      annotations[ANNOTATION_DOCKER_LABELS] = json;
+    } else {
+      spec.containerDefinitions.forEach((d, i) => {
+        if (!withLabels.includes(d)) return;
+        ignored.push({
+          path: containerPath(i, 'dockerLabels'),
+          reason: `not honoured: the Docker labels of the task take ${size} bytes, more than the ${DOCKER_LABELS_MAX_BYTES} an annotation may take here (Kubernetes allows ${ANNOTATIONS_MAX_BYTES} for all annotations of a pod); annotation ${ANNOTATION_DOCKER_LABELS} is left out, label-safe ones are still labels`,
+        });
+      });
+    }
     const values = new Map<string, Set<string>>();
     for (const d of withLabels) {
       for (const [k, v] of Object.entries(d.dockerLabels ?? {})) values.set(k, (values.get(k) ?? new Set()).add(v));

@@ -1,5 +1,7 @@
 import type { PodSpec, PodTemplateSpec } from '../api/kube.js';
 import type { TaskDefinitionSpec } from '../api/taskdefinition.js';
+import { checkTaskDefinitionTemplate } from './check/children.js';
+import { KubeRulesError } from './check/problem.js';
 import { containerNames, renderContainer } from './containers.js';
 import { planStartup } from './dependencies.js';
 import type { IgnoredField } from './findings.js';
@@ -33,6 +35,11 @@ export interface RenderOptions {
   service?: string;
   /** The Service's launch type: label ecs.berth.dev/launch-type. */
   launchType?: string;
+  /**
+   * Check the template against Kubernetes' pod validation (default true). false leaves that to
+   * the apiserver; tests use it to hold the checker to what the apiserver really does.
+   */
+  checkKubeRules?: boolean;
 }
 
 export interface PodTemplateRender {
@@ -44,7 +51,10 @@ export interface PodTemplateRender {
 /** ECS's default stop timeout: seconds between SIGTERM and SIGKILL. */
 const DEFAULT_STOP_TIMEOUT = 30;
 
-/** Throws RenderError when ECS itself would refuse the task definition. */
+/**
+ * Throws RenderError when ECS itself would refuse the task definition, and KubeRulesError (a
+ * RenderError) when the pod template breaks a rule of Kubernetes' pod validation.
+ */
 export function renderPodTemplate(input: TaskDefinitionRevisionInput, options: RenderOptions = {}): PodTemplateRender {
   const { spec } = input;
   const defs = spec.containerDefinitions;
@@ -84,10 +94,14 @@ export function renderPodTemplate(input: TaskDefinitionRevisionInput, options: R
 
   noteUnhonoured(spec, ignored);
 
-  const user = userMetadata(spec);
+  const user = userMetadata(spec, ignored);
   const labels = { ...standardLabels({ family: input.family, revision: input.revision, ...options }), ...user.labels };
   const metadata = Object.keys(user.annotations).length > 0 ? { labels, annotations: user.annotations } : { labels };
-  return { template: { metadata, spec: podSpec }, ignored: sortByPath(ignored) };
+  const template = { metadata, spec: podSpec };
+  // What ECS accepts and Kubernetes would not run is refused here, named by its ECS field.
+  const problems = options.checkKubeRules === false ? [] : checkTaskDefinitionTemplate(input, template);
+  if (problems.length > 0) throw new KubeRulesError(problems);
+  return { template, ignored: sortByPath(ignored) };
 }
 
 // ECS tasks see no Kubernetes API credentials and no environment variables for other Services

@@ -4,7 +4,7 @@ import type { TaskDefinitionSpec } from '../api/taskdefinition.js';
 import { parseCpu, parseMemory } from '../api/values.js';
 import type { ContainerRole } from './dependencies.js';
 import { containerPath, RenderError, type IgnoredField } from './findings.js';
-import { cpuQuantity, gibibytes, mebibytes } from './quantities.js';
+import { cpuQuantity, gibibytes, isExactSize, mebibytes } from './quantities.js';
 
 // ECS container cpu is a relative share (Docker cpu-shares), so it becomes a request only;
 // container memory is a hard limit, memoryReservation a soft one (the request). Task cpu and
@@ -33,6 +33,8 @@ export function planResources(
   const containers = defs.map((def, i) => containerResources(def, i, ignored));
   const taskCpu = spec.cpu === undefined ? 0 : parseCpu(spec.cpu);
   const taskMemory = spec.memory === undefined ? 0 : parseMemory(spec.memory);
+  exactSize('$.cpu', taskCpu, 'CPU units');
+  exactSize('$.memory', taskMemory, 'MiB');
   checkFits(defs, taskCpu, taskMemory);
 
   // Kubernetes has no pod-level ephemeral storage; the first essential long-running container
@@ -107,6 +109,12 @@ function checkFits(defs: readonly ContainerDefinition[], taskCpu: number, taskMe
       throw new RenderError(containerPath(i, 'memory'), `${def.memory} MiB is more than the task's ${taskMemory} MiB`);
     }
   });
+}
+
+// A string size ("99999999999999999999999") can hold more digits than a number keeps: no task is
+// that large (ECS's largest is 192 vCPU), and rounding it would render a size nobody asked for.
+function exactSize(path: string, value: number, unit: string): void {
+  if (!isExactSize(value)) throw new RenderError(path, `${value} ${unit} is larger than any task (at most 2^53-1 ${unit} can be counted exactly)`);
 }
 
 // Without pod-level resources the task's cpu and memory go to the essential long-running

@@ -128,6 +128,16 @@ function mountsOf(
   return out;
 }
 
+/** The emptyDir of linuxParameters.tmpfs[j] of a container (its Kubernetes name). */
+export function tmpfsVolumeName(containerName: string, j: number): string {
+  return dnsName(`tmpfs-${containerName}-${j}`);
+}
+
+/** The emptyDir at /dev/shm of a container with sharedMemorySize (its Kubernetes name). */
+export function shmVolumeName(containerName: string): string {
+  return dnsName(`shm-${containerName}`);
+}
+
 function memoryVolumes(def: ContainerDefinition, i: number, containerName: string, ignored: IgnoredField[]): { volume: Volume; mount: VolumeMount }[] {
   const out: { volume: Volume; mount: VolumeMount }[] = [];
   const params = def.linuxParameters;
@@ -140,12 +150,12 @@ function memoryVolumes(def: ContainerDefinition, i: number, containerName: strin
         reason: `not honoured: ${unhonoured.join(', ')}; an emptyDir takes no mount options (only ro is kept)`,
       });
     }
-    const name = dnsName(`tmpfs-${containerName}-${j}`);
+    const name = tmpfsVolumeName(containerName, j);
     const mount: VolumeMount = options.includes('ro') ? { name, mountPath: t.containerPath, readOnly: true } : { name, mountPath: t.containerPath };
     out.push({ volume: { name, emptyDir: { medium: 'Memory', sizeLimit: mebibytes(t.size) } }, mount });
   });
   if (params?.sharedMemorySize) {
-    const name = dnsName(`shm-${containerName}`);
+    const name = shmVolumeName(containerName);
     out.push({ volume: { name, emptyDir: { medium: 'Memory', sizeLimit: mebibytes(params.sharedMemorySize) } }, mount: { name, mountPath: '/dev/shm' } });
   }
   return out;

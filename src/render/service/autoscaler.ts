@@ -5,6 +5,7 @@ import { SERVICE_KIND } from '../../api/service.js';
 import type { IgnoredField } from '../findings.js';
 import { childMetadata } from './metadata.js';
 import { workloadName } from './names.js';
+import { INT32_MAX } from '../kube-rules.js';
 
 // spec.autoScaling (Application Auto Scaling target tracking) → HorizontalPodAutoscaler v2
 // <service> whose target is the Service itself, through its scale subresource: the autoscaler
@@ -47,7 +48,9 @@ export function renderAutoscaler(
         reason: `a HorizontalPodAutoscaler computes ${resource} utilization from container requests, and container(s) ${missing.join(', ')} request no ${resource}: give the containers a ${resource} reservation in the task definition`,
       });
     }
-    return { type: 'Resource', resource: { name: resource, target: { type: 'Utilization', averageUtilization: Math.max(1, Math.round(p.targetValue)) } } };
+    // Kubernetes holds the target in an int32; a larger one never scales out, as ECS's would not.
+    const averageUtilization = Math.min(INT32_MAX, Math.max(1, Math.round(p.targetValue)));
+    return { type: 'Resource', resource: { name: resource, target: { type: 'Utilization', averageUtilization } } };
   });
   if (scaling.minCapacity < 1) {
     ignored.push({ path: 'spec.autoScaling.minCapacity', reason: 'approximated: a HorizontalPodAutoscaler scales down to 1 task, not 0' });

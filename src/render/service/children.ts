@@ -7,6 +7,8 @@ import { rolloutLimits } from '../../ecs/rollout.js';
 import type { RolloutPlan } from '../../ecs/status.js';
 import type { RouteDecision } from '../../fargate/route.js';
 import type { Expansion } from '../../placement/compile.js';
+import { checkServiceChildren } from '../check/children.js';
+import { describeProblems, INVALID_FOR_KUBERNETES } from '../check/problem.js';
 import type { IgnoredField } from '../findings.js';
 import { standardLabels } from '../labels.js';
 import type { TaskDefinitionRevisionInput } from '../podtemplate.js';
@@ -38,6 +40,8 @@ export interface ServiceRenderInput {
    * requests, so the task's cpu and memory are spread over its containers instead.
    */
   podLevelResources?: boolean;
+  /** See RenderOptions.checkKubeRules: false renders what the checker would refuse. */
+  checkKubeRules?: boolean;
 }
 
 export interface ServiceChildren {
@@ -99,6 +103,7 @@ export function renderServiceChildren(input: ServiceRenderInput): ServiceRender 
       ownerKind: daemon ? 'DaemonSet' : 'Deployment',
       cluster: input.cluster ?? {},
       podLevelResources: (input.podLevelResources ?? true) && spec.autoScaling === undefined,
+      checkKubeRules: input.checkKubeRules,
     });
     if (!template.ok) return template;
     const labels = { ...workloadLabels(service, taskDefinition, share.launchType), ...share.labels };
@@ -121,6 +126,12 @@ export function renderServiceChildren(input: ServiceRenderInput): ServiceRender 
   if (scaling.autoscaler) children.autoscaler = scaling.autoscaler;
   const account = renderServiceAccount(taskDefinition.spec, service.metadata.namespace);
   if (account) children.serviceAccount = { ...account, metadata: { ...account.metadata, ownerReferences: [{ ...ownerReference(service), controller: false, blockOwnerDeletion: false }] } };
+
+  // What Kubernetes would refuse is refused here, with the field of the Service or task definition.
+  const problems = input.checkKubeRules === false ? [] : checkServiceChildren(children, service, taskDefinition);
+  if (problems.length > 0) {
+    return { ok: false, reason: INVALID_FOR_KUBERNETES, message: `Kubernetes would refuse what this Service renders: ${describeProblems(problems)}`, warn: true };
+  }
 
   const out: ServiceRender = { ok: true, children, ignored: found.ignored, serviceIgnored, expansions: found.expansions };
   if (input.cluster?.fargateProfiles) out.fargate = fargate;

@@ -1,4 +1,5 @@
 import type { Container, PodTemplateSpec, Probe } from '../../api/kube.js';
+import { INT32_MAX } from '../kube-rules.js';
 
 // healthCheckGracePeriodSeconds: for that long after a task starts, ECS ignores failing health
 // checks (load balancer, Cloud Map and container) instead of replacing the task. A pod's
@@ -11,8 +12,6 @@ import type { Container, PodTemplateSpec, Probe } from '../../api/kube.js';
 // Only a failing check is ignored: a container that passes its check early is healthy early, as
 // in ECS. minReadySeconds is not used, as it would delay every healthy task by the grace period.
 
-const MAX_INT32 = 2147483647;
-
 export function applyGracePeriod(template: PodTemplateSpec, graceSeconds: number | undefined): PodTemplateSpec {
   if (!graceSeconds || graceSeconds <= 0) return template;
   const spec = { ...template.spec, containers: template.spec.containers.map((c) => withGrace(c, graceSeconds)) };
@@ -24,10 +23,10 @@ function withGrace(container: Container, graceSeconds: number): Container {
   const liveness = container.livenessProbe;
   if (!liveness) return container;
   const period = liveness.periodSeconds ?? 10;
-  const needed = Math.min(MAX_INT32, Math.ceil(graceSeconds / period) + (liveness.failureThreshold ?? 3));
+  const needed = Math.min(INT32_MAX, Math.ceil(graceSeconds / period) + (liveness.failureThreshold ?? 3));
   const current = container.startupProbe;
   if (current && (current.failureThreshold ?? 3) * (current.periodSeconds ?? 10) >= needed * period) return container;
-  const startupProbe: Probe = current ? { ...current, failureThreshold: Math.min(MAX_INT32, Math.ceil((needed * period) / (current.periodSeconds ?? 10))) } : { ...liveness, failureThreshold: needed };
+  const startupProbe: Probe = current ? { ...current, failureThreshold: Math.min(INT32_MAX, Math.ceil((needed * period) / (current.periodSeconds ?? 10))) } : { ...liveness, failureThreshold: needed };
   return withStartupProbe(container, startupProbe);
 }
 

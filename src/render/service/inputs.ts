@@ -27,4 +27,6 @@ export interface RenderRefusal {
   message: string;
   /** No task can be placed anywhere: ECS reports that as a placement failure, and so does Berth. */
   unplaceable?: boolean;
+  /** Worth a Warning Event when it appears or changes: the user has to change the spec. */
+  warn?: boolean;
 }

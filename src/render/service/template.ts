@@ -5,6 +5,7 @@ import { LABEL_DEPLOYMENT, deploymentLabelValue } from '../../ecs/ids.js';
 import { applyRoute, routePod, type RouteDecision } from '../../fargate/route.js';
 import type { Expansion } from '../../placement/compile.js';
 import { renderPlacement } from '../../placement/placement.js';
+import { INVALID_FOR_KUBERNETES, KubeRulesError } from '../check/problem.js';
 import { RenderError, type IgnoredField } from '../findings.js';
 import { LABEL_LAUNCH_TYPE } from '../labels.js';
 import { renderPodTemplate, type PodTemplateRender, type RenderOptions, type TaskDefinitionRevisionInput } from '../podtemplate.js';
@@ -34,6 +35,8 @@ export interface ServiceTemplateInput {
   ownerKind: 'Deployment' | 'DaemonSet';
   cluster: ClusterFacts;
   podLevelResources?: boolean;
+  /** See RenderOptions.checkKubeRules. */
+  checkKubeRules?: boolean;
 }
 
 export interface ServiceTemplate {
@@ -54,7 +57,7 @@ export function renderServiceTemplate(input: ServiceTemplateInput): ServiceTempl
   const name = serviceNameOf(service);
   const launchType = input.share.launchType;
 
-  const rendered = tryRenderPodTemplate(input.taskDefinition, { service: name, launchType, podLevelResources: input.podLevelResources });
+  const rendered = tryRenderPodTemplate(input.taskDefinition, { service: name, launchType, podLevelResources: input.podLevelResources, checkKubeRules: input.checkKubeRules });
   if (!rendered.ok) return rendered;
   let template = rendered.template;
   const metadata = template.metadata ?? {};
@@ -120,11 +123,13 @@ function noProfile(namespace: string, reason: string): RenderRefusal {
   };
 }
 
-// The task definition renderer throws where ECS would refuse the task definition.
+// The task definition renderer throws where ECS would refuse the task definition, or Kubernetes
+// its pod template.
 function tryRenderPodTemplate(td: TaskDefinitionRevisionInput, options: RenderOptions): ({ ok: true } & PodTemplateRender) | RenderRefusal {
   try {
     return { ok: true, ...renderPodTemplate(td, options) };
   } catch (err) {
+    if (err instanceof KubeRulesError) return { ok: false, reason: INVALID_FOR_KUBERNETES, message: `task definition ${td.family}:${td.revision}: ${err.message}`, warn: true };
     if (err instanceof RenderError) return { ok: false, reason: 'InvalidTaskDefinition', message: `task definition ${td.family}:${td.revision}: ${err.message}` };
     throw err;
   }

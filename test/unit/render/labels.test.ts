@@ -53,4 +53,19 @@ describe('pod template metadata', () => {
     const labels = Object.entries(meta?.labels ?? {}).filter(([k]) => k.startsWith('docker-label.'));
     expect(labels).toEqual([['docker-label.ecs.berth.dev/Name', 'consul']]);
   });
+
+  test('Docker labels too large for an annotation are left out and reported; label-safe ones stay labels', () => {
+    const out = render(task({}, container('app', { dockerLabels: { big: 'x'.repeat(200 * 1024), tier: 'web' } }), container('side', { dockerLabels: { a: 'b' } })));
+    expect(out.template.metadata?.annotations).toBeUndefined();
+    expect(out.template.metadata?.labels).toEqual(expect.objectContaining({ 'docker-label.ecs.berth.dev/tier': 'web', 'docker-label.ecs.berth.dev/a': 'b' }));
+    expect(out.ignored.filter((f) => f.path.endsWith('dockerLabels'))).toEqual([
+      expect.objectContaining({ path: '$.containerDefinitions[0].dockerLabels', reason: expect.stringMatching(/^not honoured: the Docker labels of the task take 204\d+ bytes, more than the 131072/) }),
+      expect.objectContaining({ path: '$.containerDefinitions[1].dockerLabels' }),
+    ]);
+  });
+
+  test('Docker labels up to the limit are kept as an annotation', () => {
+    const out = render(task({}, container('app', { dockerLabels: { big: 'x'.repeat(100 * 1024) } })));
+    expect(out.template.metadata?.annotations?.['ecs.berth.dev/docker-labels']?.length).toBe(100 * 1024 + '{"app":{"big":""}}'.length);
+  });
 });

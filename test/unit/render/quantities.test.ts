@@ -29,4 +29,22 @@ describe('ECS sizes as Kubernetes quantities', () => {
   test('GiB', () => {
     expect(gibibytes(50)).toBe('50Gi');
   });
+
+  test.each([
+    [Number.MAX_SAFE_INTEGER, '8796093022208'], // exact: 9007199254740991 * 1000 / 1024 = 8796093022207999.02, rounded up
+    [Number.MAX_SAFE_INTEGER - 1024, '8796093022207'],
+    [1024 * 2 ** 40, '1099511627776'],
+  ])('%i CPU units, exactly, never with an exponent → %s', (units, quantity) => {
+    expect(cpuQuantity(units)).toBe(quantity);
+  });
+
+  test('MiB up to 2^53-1, exactly', () => {
+    expect(mebibytes(Number.MAX_SAFE_INTEGER)).toBe('9007199254740991Mi');
+    expect(mebibytes(2 ** 52)).toBe('4294967296Ti');
+  });
+
+  test.each([1e31, 2 ** 53, -1, 1.5])('%d is not rendered: it is not a whole number below 2^53', (n) => {
+    expect(() => cpuQuantity(n)).toThrow(RangeError);
+    expect(() => mebibytes(n)).toThrow(RangeError);
+  });
 });

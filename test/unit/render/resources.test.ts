@@ -64,6 +64,8 @@ describe('task cpu and memory', () => {
     ['reservations above the task', { memory: '512', containerDefinitions: [container('a', { memoryReservation: 300 }), container('b', { memory: 300 })] }, '$.memory'],
     ['a hard limit above the task', { memory: '512', containerDefinitions: [container('a', { memory: 1024, memoryReservation: 64 })] }, '$.containerDefinitions[0].memory'],
     ['a reservation above the limit', { containerDefinitions: [container('a', { memory: 64, memoryReservation: 128 })] }, '$.containerDefinitions[0].memoryReservation'],
+    ['task cpu of more digits than a number keeps', { cpu: '9'.repeat(32) }, '$.cpu'],
+    ['task memory of 2^53 GB', { memory: `${2 ** 53} GB` }, '$.memory'],
   ])('refused: %s', (_, spec, path) => {
     expect(() => render(task(spec))).toThrow(expect.objectContaining({ path }) as RenderError);
   });

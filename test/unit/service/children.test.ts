@@ -236,6 +236,11 @@ describe('the HorizontalPodAutoscaler', () => {
     expect(out.serviceIgnored).toEqual([]);
   });
 
+  test('a target beyond int32 is capped there: neither ever scales out', () => {
+    const huge = { ...autoScaling, targetTrackingPolicies: [{ predefinedMetric: 'ECSServiceAverageCPUUtilization' as const, targetValue: 1e300 }] };
+    expect(render({ autoScaling: huge }, reserved).children.autoscaler?.spec.metrics?.[0].resource?.target.averageUtilization).toBe(2 ** 31 - 1);
+  });
+
   test('scale-in is suspended while a deployment is in progress', () => {
     expect(render({ autoScaling }, reserved, plan({ suspendScaleIn: true })).children.autoscaler?.spec.behavior).toEqual({ scaleDown: { selectPolicy: 'Disabled' } });
   });
@@ -271,6 +276,7 @@ describe('update strategies', () => {
     ['ECS limits as integers', rolloutLimits(4, { minimumHealthyPercent: 50, maximumPercent: 150 }, 'REPLICA'), { maxSurge: 2, maxUnavailable: 2 }],
     ['nothing to replace: valid values that keep the desired count', rolloutLimits(3, { minimumHealthyPercent: 100, maximumPercent: 100 }, 'REPLICA'), { maxSurge: 1, maxUnavailable: 0 }],
     ['no tasks', rolloutLimits(0, undefined, 'REPLICA'), { maxSurge: 1, maxUnavailable: 0 }],
+    ['maximumPercent at int32: surge capped at int32', rolloutLimits(2 ** 31 - 1, { minimumHealthyPercent: 0, maximumPercent: 2 ** 31 - 1 }, 'REPLICA'), { maxSurge: 2 ** 31 - 1, maxUnavailable: 2 ** 31 - 1 }],
   ])('Deployment: %s', (_name, limits, rollingUpdate) => {
     expect(deploymentStrategy(limits)).toEqual({ type: 'RollingUpdate', rollingUpdate });
   });
@@ -279,6 +285,11 @@ describe('update strategies', () => {
     ['nodes known: integers', rolloutLimits(5, { minimumHealthyPercent: 50 }, 'DAEMON'), { maxSurge: 0, maxUnavailable: 2 }],
     ['nodes unknown: ECS’s percentages', rolloutLimits(0, undefined, 'DAEMON'), { maxSurge: '0%', maxUnavailable: '100%' }],
     ['nothing to replace', rolloutLimits(3, { minimumHealthyPercent: 100 }, 'DAEMON'), { maxSurge: 0, maxUnavailable: 1 }],
+    ['room to stop and to surge: stop first', rolloutLimits(4, { minimumHealthyPercent: 50, maximumPercent: 200 }, 'DAEMON'), { maxSurge: 0, maxUnavailable: 2 }],
+    ['room to surge only', rolloutLimits(4, { minimumHealthyPercent: 100, maximumPercent: 150 }, 'DAEMON'), { maxSurge: 2, maxUnavailable: 0 }],
+    ['nodes unknown, room for both: stop first', rolloutLimits(0, { minimumHealthyPercent: 50, maximumPercent: 200 }, 'DAEMON'), { maxSurge: '0%', maxUnavailable: '50%' }],
+    ['nodes unknown, surge capped at 100%', rolloutLimits(0, { minimumHealthyPercent: 100, maximumPercent: 2 ** 31 - 1 }, 'DAEMON'), { maxSurge: '100%', maxUnavailable: '0%' }],
+    ['surge capped at int32', rolloutLimits(2 ** 31 - 1, { minimumHealthyPercent: 100, maximumPercent: 2 ** 31 - 1 }, 'DAEMON'), { maxSurge: 2 ** 31 - 1, maxUnavailable: 0 }],
   ])('DaemonSet: %s', (_name, limits, rollingUpdate) => {
     expect(daemonSetStrategy(limits, false)).toEqual({ type: 'RollingUpdate', rollingUpdate });
   });
