@@ -229,6 +229,12 @@ export const ServiceEvent = z.strictObject({
   message: text('What happened, in ECS wording, for example "(service web) has reached a steady state."'),
 });
 
+export const ServiceChild = z.strictObject({
+  kind: text('Deployment, DaemonSet or HorizontalPodAutoscaler.', 63),
+  name: text('The name of the object.', 253),
+  generation: int("The object's metadata.generation right after Berth last applied it.", 0),
+});
+
 export const ServiceStatus = z
   .strictObject({
     observedGeneration: int('The metadata.generation this status describes.', 0).optional(),
@@ -240,11 +246,17 @@ export const ServiceStatus = z
     deployments: z.array(ServiceDeployment).max(20).describe('The deployments of the service, primary first.').optional(),
     events: z.array(ServiceEvent).max(100).describe('The latest service events, newest first (at most 100).').optional(),
     conditions: conditionsField('Ready, SteadyState, Progressing, CircuitBreaker, FieldsIgnored and the other conditions of the service.').optional(),
+    children: z
+      .array(ServiceChild)
+      .max(64)
+      .describe('The objects Berth applies for the service and their generation after its last apply: a later generation means someone else changed their spec, and Berth applies them again.')
+      .optional(),
   })
   .describe('The observed state of the service.');
 
 export type ServiceDeployment = z.infer<typeof ServiceDeployment>;
 export type ServiceEvent = z.infer<typeof ServiceEvent>;
+export type ServiceChild = z.infer<typeof ServiceChild>;
 export type ServiceStatus = z.infer<typeof ServiceStatus>;
 export type Service = Resource<typeof SERVICE_KIND, ServiceSpec, ServiceStatus>;
 

@@ -49,3 +49,18 @@ export function rejectUnknown(args: ParsedArgs, known: string[]): void {
     if (!known.includes(name)) throw new Error(`unknown option --${name}`);
   }
 }
+
+const DURATION_UNITS_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/**
+ * A duration in Go's form, as kubectl and controller-runtime flags take them ("10h", "1h30m",
+ * "90s", "500ms"; "0" for none), in milliseconds.
+ */
+export function durationOption(args: ParsedArgs, name: string): number | undefined {
+  const value = stringOption(args, name);
+  if (value === undefined) return undefined;
+  if (value === '0') return 0;
+  const parts = /^(?:\d+(?:\.\d+)?(?:ms|s|m|h))+$/.test(value) ? [...value.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)] : [];
+  if (parts.length === 0) throw new Error(`--${name} must be a duration such as 10h, 30m or 90s, got "${value}"`);
+  return parts.reduce((sum, [, n, unit]) => sum + Number(n) * DURATION_UNITS_MS[unit], 0);
+}

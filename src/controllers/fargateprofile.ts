@@ -1,6 +1,7 @@
 import type { FargateProfile } from '../api/fargateprofile.js';
-import { isConflict, type Kube, type Manager, type ReconcileContext, type ReconcileResult } from '../runtime/index.js';
+import { type Kube, type Manager, type ReconcileContext, type ReconcileResult } from '../runtime/index.js';
 import type { Caches } from './caches.js';
+import { attempt, settle, type WriteFailure } from './failures.js';
 import { profileConditions, sameProfileConditions } from './fargateprofile-status.js';
 
 export interface FargateProfileControllerDeps {
@@ -43,11 +44,11 @@ export async function reconcileFargateProfile(deps: FargateProfileControllerDeps
   const next = profileConditions({ profile, runtimeClassName, runtimeClassExists }, deps.now?.() ?? new Date());
   if (sameProfileConditions(profile.status, next)) return;
   // A merge patch of these two fields only, conditioned on the version read: the counts next
-  // to them are written by other replicas at the same time.
-  try {
-    await deps.kube.patchStatus(profile, next, { resourceVersion: profile.metadata.resourceVersion });
-  } catch (err) {
-    if (isConflict(err)) return { requeue: true };
-    throw err;
-  }
+  // to them are written by other replicas at the same time, so a 409 is expected and runs the
+  // pass again. The status is the only write: a refused one cannot become a condition and is
+  // logged by the controller as terminal.
+  const failures: WriteFailure[] = [];
+  await attempt(failures, { action: 'write the status of', kind: 'FargateProfile', name: profile.metadata.name }, () =>
+    deps.kube.patchStatus(profile, next, { resourceVersion: profile.metadata.resourceVersion }));
+  return settle(failures);
 }

@@ -17,6 +17,8 @@ export interface OperatorOptions {
   qps: number;
   burst: number;
   logLevel: string;
+  /** Every object is reconciled again about this often; 0 for never. */
+  resyncPeriodMs: number;
   /** The operator's namespace, default runtime class, and the pod webhook if it is served. */
   fargate: FargateProfileSettings;
 }
@@ -33,11 +35,12 @@ function loadKubeConfig(file?: string): KubeConfig {
 export async function runOperator(options: OperatorOptions): Promise<number> {
   const logger = createLogger({ level: options.logLevel });
   const metrics = new RuntimeMetrics(new Registry());
-  const kube = new Kube(loadKubeConfig(options.kubeconfig), { metrics, qps: options.qps, burst: options.burst });
+  const kube = new Kube(loadKubeConfig(options.kubeconfig), { metrics, logger, qps: options.qps, burst: options.burst });
   for (const ref of BERTH_RESOURCES) kube.register(ref);
   const identity = `${hostname()}-${process.pid}`;
   const manager = new Manager({
     kube, logger, metrics,
+    resyncPeriodMs: options.resyncPeriodMs,
     probes: { host: options.probeHost, port: options.probePort },
     ...(options.leaderElection ? { leaderElection: { ...options.leaderElection, identity } } : {}),
   });

@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
-import { mergeConditions, type ConditionInput } from '../api/conditions.js';
-import { schedulingStrategyOf, type Service } from '../api/service.js';
+import { findCondition, mergeConditions, type ConditionInput } from '../api/conditions.js';
+import { schedulingStrategyOf, type Service, type ServiceChild, type ServiceStatus } from '../api/service.js';
 import type { TaskDefinition } from '../api/taskdefinition.js';
 import type { ReplicaSetLike, ServiceObservation, ServiceProblem, TaskDefinitionTarget } from '../ecs/observation.js';
 import { deriveServiceStatus } from '../ecs/status.js';
@@ -17,6 +17,7 @@ import {
 import { joinKey, Resources, type EventRecorder, type Kube, type KubeObject, type Manager, type ReconcileContext, type ReconcileResult } from '../runtime/index.js';
 import { Applier } from './apply.js';
 import type { Caches } from './caches.js';
+import { attempt, failedCondition, recordNewFailures, settle, type WriteFailure } from './failures.js';
 import { StatusMemory } from './status.js';
 
 export interface ServiceControllerDeps {
@@ -140,6 +141,8 @@ export async function reconcileService(deps: ServiceControllerDeps, ctx: Reconci
   const result = deriveServiceStatus(observation);
 
   let render: ServiceRender | undefined;
+  let children = svc.status?.children;
+  const failures: WriteFailure[] = [];
   const conditions: ConditionInput[] = [];
   if (result.rollout) {
     const { family, revision } = result.rollout.taskDefinition;
@@ -156,8 +159,10 @@ export async function reconcileService(deps: ServiceControllerDeps, ctx: Reconci
       render = out;
       if (out.expansions.length > 0) deps.nodeBound.add(key);
       else deps.nodeBound.delete(key);
-      await applyChildren(deps, key, out);
-      await retireWorkloads(deps, workloadsToRetire(workloads, names), ctx.namespace);
+      children = await applyChildren(deps, svc, out, failures);
+      await retireWorkloads(deps, workloadsToRetire(workloads, names), ctx.namespace, failures);
+      const failed = failedCondition('Ready', failures);
+      if (failed) conditions.push(failed);
     }
   }
   conditions.push(render
@@ -165,40 +170,65 @@ export async function reconcileService(deps: ServiceControllerDeps, ctx: Reconci
     : { type: 'FieldsIgnored', status: 'Unknown', reason: 'NotRendered', message: 'nothing rendered yet' });
 
   for (const event of result.events) await events.record(svc, event.type, event.reason, event.message);
+  await recordNewFailures(events, svc, findCondition(svc.status?.conditions, 'Ready'), failures);
   const generation = svc.metadata.generation;
-  const status = { ...result.status, conditions: mergeConditions(result.status.conditions, conditions.map((c) => ({ ...c, observedGeneration: generation })), now) };
+  const status: ServiceStatus = {
+    ...result.status,
+    conditions: mergeConditions(result.status.conditions, conditions.map((c) => ({ ...c, observedGeneration: generation })), now),
+    ...(children && children.length > 0 ? { children } : {}),
+  };
   await statuses.write(kube, svc, status);
-  return result.requeueAfterSeconds ? { requeueAfter: result.requeueAfterSeconds * 1000 } : undefined;
+  return settle(failures, result.requeueAfterSeconds ? { requeueAfter: result.requeueAfterSeconds * 1000 } : undefined);
 }
 
-/** Applies what changed, and deletes the Kubernetes Service or HPA a spec no longer asks for. */
-async function applyChildren({ kube, caches, applier }: ServiceControllerDeps, key: string, render: ServiceRender): Promise<void> {
+/**
+ * Applies each child that changed, one after the other: a child the apiserver refuses is
+ * collected in `failures` and the others are still applied. Deletes the Kubernetes Service or
+ * HPA a spec no longer asks for. Returns the generation of each child after Berth's apply, to be
+ * kept in the status (see Applier).
+ */
+async function applyChildren({ kube, caches, applier }: ServiceControllerDeps, svc: Service, render: ServiceRender, failures: WriteFailure[]): Promise<ServiceChild[]> {
   const { workloads, service, autoscaler, serviceAccount } = render.children;
-  const [namespace] = key.split('/');
+  const namespace = svc.metadata.namespace;
+  const key = joinKey(namespace, svc.metadata.name);
   const cached = (informer: Caches['deployments'] | Caches['daemonSets'] | Caches['kubeServices'] | Caches['autoscalers'] | Caches['serviceAccounts'], obj: KubeObject) =>
     informer.get(obj.metadata?.name ?? '', namespace) as KubeObject | undefined;
+  const recorded = new Map((svc.status?.children ?? []).map((c) => [`${c.kind}/${c.name}`, c]));
+  const children: ServiceChild[] = [];
+  const apply = async (desired: KubeObject, current: KubeObject | undefined) => {
+    const kind = desired.kind ?? '';
+    const name = desired.metadata?.name ?? '';
+    const before = recorded.get(`${kind}/${name}`);
+    const applied = await attempt(failures, { action: 'apply', kind, name }, () => applier.apply(desired, current, before?.generation));
+    // A refused apply changed nothing: what was on record still holds.
+    const generation = applied ? applied.generation : before?.generation;
+    if (generation !== undefined) children.push({ kind, name, generation });
+  };
   if (serviceAccount) {
     // Shared by every Service of the task role: each Service applies it under its own manager so
     // each keeps its own owner reference.
     const owner = serviceAccount.metadata?.ownerReferences?.[0]?.uid ?? 'shared';
-    await applier.apply(serviceAccount as KubeObject, undefined, `berth-${owner}`);
+    const name = serviceAccount.metadata?.name ?? '';
+    await attempt(failures, { action: 'apply', kind: 'ServiceAccount', name }, () =>
+      applier.applyShared(serviceAccount as KubeObject, cached(caches.serviceAccounts, serviceAccount as KubeObject), `berth-${owner}`));
   }
   for (const workload of workloads) {
-    await applier.apply(workload as KubeObject, cached(workload.kind === 'DaemonSet' ? caches.daemonSets : caches.deployments, workload as KubeObject));
+    await apply(workload as KubeObject, cached(workload.kind === 'DaemonSet' ? caches.daemonSets : caches.deployments, workload as KubeObject));
   }
   for (const [desired, informer, ref] of [
     [service, caches.kubeServices, Resources.Service],
     [autoscaler, caches.autoscalers, Resources.HorizontalPodAutoscaler],
   ] as const) {
     if (desired) {
-      await applier.apply(desired as KubeObject, cached(informer, desired as KubeObject));
+      await apply(desired as KubeObject, cached(informer, desired as KubeObject));
       continue;
     }
     for (const stale of informer.byIndex('owner', key)) {
-      await kube.delete(ref, stale.metadata?.name ?? '', namespace);
-      applier.forget(stale);
+      const name = stale.metadata?.name ?? '';
+      await attempt(failures, { action: 'delete', kind: ref.kind, name }, () => kube.delete(ref, name, namespace));
     }
   }
+  return children;
 }
 
 // A Deployment or DaemonSet of the render's name that another object controls (another
@@ -217,9 +247,10 @@ function takenNames(caches: Caches, svc: Service, render: ServiceRender): string
 }
 
 /** Deletes the workloads the spec no longer asks for (their pods go with them). */
-async function retireWorkloads({ kube, applier }: ServiceControllerDeps, retired: readonly Workload[], namespace: string | undefined): Promise<void> {
+async function retireWorkloads({ kube }: ServiceControllerDeps, retired: readonly Workload[], namespace: string | undefined, failures: WriteFailure[]): Promise<void> {
   for (const w of retired) {
-    await kube.delete(w.kind === 'DaemonSet' ? Resources.DaemonSet : Resources.Deployment, w.metadata.name ?? '', namespace);
-    applier.forget(w);
+    const ref = w.kind === 'DaemonSet' ? Resources.DaemonSet : Resources.Deployment;
+    const name = w.metadata.name ?? '';
+    await attempt(failures, { action: 'delete', kind: ref.kind, name }, () => kube.delete(ref, name, namespace));
   }
 }

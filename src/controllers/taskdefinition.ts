@@ -1,3 +1,5 @@
+import { findCondition } from '../api/conditions.js';
+import type { ControllerRevision } from '../api/kube.js';
 import { formatIssues } from '../api/rules.js';
 import type { Service } from '../api/service.js';
 import { TaskDefinitionSpec, type TaskDefinition } from '../api/taskdefinition.js';
@@ -7,8 +9,9 @@ import {
   IN_USE_FINALIZER, deregisteredRevisions, nextRevision, readControllerRevision, renderControllerRevision, type StoredRevision,
 } from '../render/taskdefinition/revisions.js';
 import { taskDefinitionStatus, type TaskDefinitionObservation } from '../render/taskdefinition/status.js';
-import { isAlreadyExists, joinKey, type EventRecorder, type Kube, type Manager, type ReconcileContext } from '../runtime/index.js';
+import { isAlreadyExists, joinKey, type EventRecorder, type Kube, type Manager, type ReconcileContext, type ReconcileResult } from '../runtime/index.js';
 import { familiesOf, type Caches } from './caches.js';
+import { attempt, failedCondition, recordNewFailures, settle, type WriteFailure } from './failures.js';
 import { addFinalizer, removeFinalizer } from './finalizers.js';
 import { TaskDefinitionRef } from './resources.js';
 import { StatusMemory } from './status.js';
@@ -41,7 +44,7 @@ export function startTaskDefinitionController(options: Omit<TaskDefinitionContro
     .watch(caches.services, (svc) => familiesOf(svc as Service));
 }
 
-export async function reconcileTaskDefinition(deps: TaskDefinitionControllerDeps, ctx: ReconcileContext): Promise<void> {
+export async function reconcileTaskDefinition(deps: TaskDefinitionControllerDeps, ctx: ReconcileContext): Promise<ReconcileResult | void> {
   const { kube, caches, events, statuses } = deps;
   const now = deps.now?.() ?? new Date();
   const cached = caches.taskDefinitions.get(ctx.name, ctx.namespace);
@@ -52,19 +55,21 @@ export async function reconcileTaskDefinition(deps: TaskDefinitionControllerDeps
   const blockingServices = caches.services.byIndex('family', key).map((s) => s.metadata?.name ?? '');
   const { revisions: deregistered, invalid } = deregisteredRevisions(td);
   const observation: TaskDefinitionObservation = { td, stored, deregistered, invalidDeregistrations: invalid, ignored: [], blockingServices };
+  const failures: WriteFailure[] = [];
+  const self = { kind: 'TaskDefinition', name: td.metadata.name };
 
   if (td.metadata.deletionTimestamp) {
     if (blockingServices.length === 0) {
-      await removeFinalizer(kube, TaskDefinitionRef, td, IN_USE_FINALIZER);
-      return;
+      await attempt(failures, { action: 'remove the finalizer of', ...self }, () => removeFinalizer(kube, TaskDefinitionRef, td, IN_USE_FINALIZER));
+      return settle(failures);
     }
     await statuses.write(kube, td, taskDefinitionStatus(observation, now));
     return;
   }
-  await addFinalizer(kube, TaskDefinitionRef, td, IN_USE_FINALIZER);
+  const guarded = await attempt(failures, { action: 'add the finalizer to', ...self }, () => addFinalizer(kube, TaskDefinitionRef, td, IN_USE_FINALIZER).then(() => true));
 
   // The apiserver checked the schema; the deeper rules and the rendering decide whether ECS
-  // would register this spec at all.
+  // would register this spec at all. No revision is registered before the finalizer is on.
   const parsed = TaskDefinitionSpec.safeParse(td.spec);
   if (!parsed.success) {
     observation.refusal = { path: 'spec', message: formatIssues(parsed.error.issues, ['spec']).join('; ') };
@@ -72,24 +77,33 @@ export async function reconcileTaskDefinition(deps: TaskDefinitionControllerDeps
     const next = nextRevision(parsed.data, stored);
     try {
       observation.ignored = renderPodTemplate({ family: td.metadata.name, revision: next ?? stored.length, spec: parsed.data }).ignored;
-      if (next !== undefined) stored.push(await register(kube, td, next, parsed.data, now));
-      if (next !== undefined) await events.record(td, 'Normal', 'Registered', `registered revision ${next} of task definition ${td.metadata.name}`);
+      if (next !== undefined && guarded) {
+        const revision = renderControllerRevision(td, next, parsed.data);
+        const registered = await attempt(failures, { action: 'register', kind: revision.kind, name: revision.metadata.name ?? '' }, () => register(kube, revision, parsed.data, now));
+        if (registered) {
+          stored.push(registered);
+          await events.record(td, 'Normal', 'Registered', `registered revision ${next} of task definition ${td.metadata.name}`);
+        }
+      }
     } catch (err) {
       if (!(err instanceof RenderError)) throw err;
       observation.refusal = { path: `spec${err.path.slice(1)}`, message: err.detail };
     }
   }
   if (observation.refusal) await events.record(td, 'Warning', 'Invalid', `${observation.refusal.path}: ${observation.refusal.message}`);
+  observation.writeFailure = failedCondition('Accepted', failures)?.message;
+  await recordNewFailures(events, td, findCondition(td.status?.conditions, 'Accepted'), failures);
   await statuses.write(kube, td, taskDefinitionStatus(observation, now));
+  return settle(failures);
 }
 
-async function register(kube: Kube, td: TaskDefinition, revision: number, spec: TaskDefinitionSpec, now: Date): Promise<StoredRevision> {
+async function register(kube: Kube, revision: ControllerRevision, spec: TaskDefinitionSpec, now: Date): Promise<StoredRevision> {
   try {
-    const created = await kube.create(renderControllerRevision(td, revision, spec));
-    return { revision, spec, registeredAt: created.metadata?.creationTimestamp ?? now.toISOString() };
+    const created = await kube.create(revision);
+    return { revision: revision.revision, spec, registeredAt: created.metadata?.creationTimestamp ?? now.toISOString() };
   } catch (err) {
     // The cache lags behind our own create of a moment ago; the object is there.
-    if (isAlreadyExists(err)) return { revision, spec };
+    if (isAlreadyExists(err)) return { revision: revision.revision, spec };
     throw err;
   }
 }

@@ -61,6 +61,37 @@ export const isInvalid = (e: unknown): boolean => apiStatus(e)?.code === 422;
 export const isForbidden = (e: unknown): boolean => apiStatus(e)?.code === 403;
 export const isTooManyRequests = (e: unknown): boolean => apiStatus(e)?.code === 429;
 
+/**
+ * What a controller does about a failed request:
+ * - `conflict`: 409, the object changed since it was read (or exists already): run again after
+ *   the key's backoff, without counting an error.
+ * - `terminal`: the apiserver refused the request itself and will refuse the same request again:
+ *   400 BadRequest (a field strict validation does not know), 403 Forbidden (RBAC, an admission
+ *   webhook or policy that denies, a ResourceQuota, a terminating namespace), 405, 413 (too large),
+ *   415 and 422 Invalid (validation, ValidatingAdmissionPolicy). Retrying at once cannot help; the
+ *   object is reconciled again when it or what it reads changes, and on the periodic resync.
+ * - `transient`: everything else: 404 (a namespace not there yet), 408, 429 once the transport
+ *   stopped waiting, 5xx (an unreachable webhook is a 500), and errors with no HTTP answer.
+ */
+export type FailureKind = 'conflict' | 'terminal' | 'transient';
+
+const REFUSED = new Set([400, 403, 405, 413, 415, 422]);
+
+export function failureKind(e: unknown): FailureKind {
+  const code = apiStatus(e)?.code;
+  if (code === 409) return 'conflict';
+  if (code !== undefined && REFUSED.has(code)) return 'terminal';
+  return 'transient';
+}
+
+/** The apiserver's own words for a failed request (its Status message), else the error's message. */
+export function failureMessage(e: unknown): string {
+  const status = apiStatus(e);
+  if (status?.message) return status.message;
+  if (status) return `${status.code}${status.reason ? ` ${status.reason}` : ''}`;
+  return e instanceof Error ? e.message : String(e);
+}
+
 export function parseStatus(text: string): StatusBody | undefined {
   try {
     const parsed = JSON.parse(text) as unknown;

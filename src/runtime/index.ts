@@ -21,6 +21,8 @@ export {
   KubeApiError,
   TerminalError,
   apiStatus,
+  failureKind,
+  failureMessage,
   isAlreadyExists,
   isConflict,
   isForbidden,
@@ -29,7 +31,7 @@ export {
   isNotFound,
   isTooManyRequests,
 } from './errors.js';
-export type { StatusBody } from './errors.js';
+export type { FailureKind, StatusBody } from './errors.js';
 export { EventRecorder } from './events.js';
 export type { EventRecorderOptions, EventType } from './events.js';
 export { Informer } from './informer.js';
@@ -40,7 +42,7 @@ export { LeaderElector } from './leader.js';
 export type { LeaderElectionOptions } from './leader.js';
 export { createLogger } from './logger.js';
 export type { LoggerOptions } from './logger.js';
-export { Manager } from './manager.js';
+export { DEFAULT_RESYNC_PERIOD_MS, Manager } from './manager.js';
 export type { ManagerOptions, StopReason } from './manager.js';
 export { RuntimeMetrics } from './metrics.js';
 export { joinKey, keyOf, splitKey } from './objects.js';

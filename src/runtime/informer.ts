@@ -1,6 +1,9 @@
 // An informer keeps an in-memory copy of one resource collection: a paginated list, then a
 // watch from the list's resourceVersion, resumed after every disconnect and relisted only when
-// the apiserver says the resourceVersion is too old (410). It never gives up.
+// the apiserver says the resourceVersion is too old (410). It never gives up. With a resync
+// period it also delivers every cached object again as an update now and then, as client-go's
+// shared informers do, so controllers look again at objects nothing changed (a failure they gave
+// up on, drift an event never told them about).
 
 import type { Logger } from 'pino';
 import { isGone } from './errors.js';
@@ -36,6 +39,12 @@ export interface InformerOptions<T extends KubeObject> {
   backoff?: { initialMs: number; maxMs: number };
   /** Label for logs and metrics. Default: the resource name, plus the namespace if any. */
   name?: string;
+  /**
+   * Deliver every cached object again as an update (old and new the same object) about this
+   * often: each round waits the period times a random factor in [0.9, 1.1), as controller-runtime
+   * does, so informers and replicas do not all resync at once. Omit or 0 for never.
+   */
+  resyncPeriodMs?: number;
 }
 
 /** Called synchronously from the informer; keep them trivial (enqueue keys). */
@@ -56,6 +65,7 @@ export class Informer<T extends KubeObject = KubeObject> {
   private resourceVersion: string | undefined;
   private synced = false;
   private running: Promise<void> | undefined;
+  private resyncTimer: NodeJS.Timeout | undefined;
   private readonly gauges = { resource: '', size: () => this.store.size };
 
   constructor(
@@ -86,6 +96,7 @@ export class Informer<T extends KubeObject = KubeObject> {
   /** Stops the watch and waits for the loop to end. The cache keeps its content. */
   async stop(): Promise<void> {
     this.abort.abort();
+    clearTimeout(this.resyncTimer);
     for (const w of this.syncWaiters.splice(0)) w();
     await this.running;
     this.options.metrics?.untrackInformer(this.gauges);
@@ -113,6 +124,11 @@ export class Informer<T extends KubeObject = KubeObject> {
 
   byIndex(index: string, value: string): T[] {
     return this.store.byIndex(index, value);
+  }
+
+  /** Delivers every cached object to the handlers again, as an update from itself to itself. */
+  resync(): void {
+    for (const obj of this.store.list()) this.emit('update', obj, obj);
   }
 
   /** The resourceVersion the next watch resumes from. */
@@ -204,6 +220,7 @@ export class Informer<T extends KubeObject = KubeObject> {
     if (!this.synced) {
       this.synced = true;
       for (const w of this.syncWaiters.splice(0)) w();
+      this.scheduleResync();
     }
   }
 
@@ -243,6 +260,17 @@ export class Informer<T extends KubeObject = KubeObject> {
       },
     );
     return { events, ms: performance.now() - start };
+  }
+
+  private scheduleResync(): void {
+    const period = this.options.resyncPeriodMs;
+    if (!period || this.abort.signal.aborted) return;
+    this.resyncTimer = setTimeout(() => {
+      this.log?.debug({ objects: this.store.size }, 'resync');
+      this.resync();
+      this.scheduleResync();
+    }, period * (0.9 + Math.random() / 5));
+    this.resyncTimer.unref();
   }
 
   // List items come without apiVersion and kind; set them so cached objects look like watched ones.

@@ -1,7 +1,11 @@
 // Kube: the operator's client. Bodies go out as the caller's JSON, byte for byte; nothing passes
-// through client-node's typed serializer, which drops renamed and unknown fields.
+// through client-node's typed serializer, which drops renamed and unknown fields. Every write
+// asks for fieldValidation=Strict, so the apiserver refuses (400) a field it does not know or a
+// duplicate instead of pruning it in silence; the warnings it still answers with (deprecated
+// APIs, duplicate ports...) are logged with the object they concern.
 
 import type { Configuration, KubeConfig } from '@kubernetes/client-node';
+import type { Logger } from 'pino';
 import { KubeApiError, isNotFound, parseStatus, type StatusBody } from './errors.js';
 import type { KubeObject, ObjectList, WatchEvent } from './objects.js';
 import { groupVersionPath, resourcePath, type ResourceRef } from './paths.js';
@@ -11,6 +15,8 @@ import { Transport, type HttpRequest, type TransportOptions } from './transport.
 export interface KubeOptions extends TransportOptions {
   /** Field manager for server-side apply. Default 'berth'. */
   fieldManager?: string;
+  /** Where the apiserver's warnings about a request are logged. */
+  logger?: Logger;
 }
 
 export interface ListOptions {
@@ -61,9 +67,13 @@ const PATCH_CONTENT_TYPES: Record<PatchType | 'apply', string> = {
   apply: 'application/apply-patch+yaml',
 };
 
+/** Unknown or duplicate fields in a write are refused, not dropped. */
+const FIELD_VALIDATION = 'Strict';
+
 export class Kube {
   readonly transport: Transport;
   readonly fieldManager: string;
+  private readonly log: Logger | undefined;
   private readonly kinds = new Map<string, ResourceRef>();
   private readonly missedAt = new Map<string, number>();
 
@@ -73,6 +83,7 @@ export class Kube {
   ) {
     this.transport = new Transport(kc, options);
     this.fieldManager = options.fieldManager ?? 'berth';
+    this.log = options.logger;
     for (const ref of Object.values(Resources)) this.register(ref);
   }
 
@@ -108,9 +119,13 @@ export class Kube {
     throw new Error(`no resource for kind ${kind} in ${apiVersion}`);
   }
 
-  /** Sends a request and parses the JSON answer; a non-2xx answer throws KubeApiError. */
-  async request<T>(req: HttpRequest): Promise<T> {
+  /**
+   * Sends a request and parses the JSON answer; a non-2xx answer throws KubeApiError. `about`
+   * names the object in the log line of the apiserver's warnings.
+   */
+  async request<T>(req: HttpRequest, about?: KubeObject): Promise<T> {
     const res = await this.transport.request(req);
+    if (res.warnings.length > 0) this.logWarnings(req, res.warnings, about);
     const text = res.body.toString('utf8');
     if (res.status < 200 || res.status > 299) {
       const retryAfter = Number(res.headers['retry-after']);
@@ -218,11 +233,11 @@ export class Kube {
     return this.request<T>({
       method: 'PATCH',
       path: resourcePath(ref, namespace, name, opts.subresource),
-      query: { fieldManager: opts.fieldManager ?? this.fieldManager },
+      query: { fieldManager: opts.fieldManager ?? this.fieldManager, fieldValidation: FIELD_VALIDATION },
       headers: { 'Content-Type': PATCH_CONTENT_TYPES[type] },
       body: JSON.stringify(patch),
       signal: opts.signal,
-    });
+    }, { kind: ref.kind, metadata: { name, namespace } });
   }
 
   /** POST the object as JSON. */
@@ -231,11 +246,11 @@ export class Kube {
     return this.request<T>({
       method: 'POST',
       path: resourcePath(ref, namespaceOf(ref, obj)),
-      query: { fieldManager: this.fieldManager },
+      query: { fieldManager: this.fieldManager, fieldValidation: FIELD_VALIDATION },
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify(obj),
       signal: opts.signal,
-    });
+    }, obj);
   }
 
   /** PUT the object as JSON; its metadata.resourceVersion makes this a compare-and-swap. */
@@ -244,11 +259,11 @@ export class Kube {
     return this.request<T>({
       method: 'PUT',
       path: resourcePath(ref, namespaceOf(ref, obj), nameOf(obj), opts.subresource),
-      query: { fieldManager: this.fieldManager },
+      query: { fieldManager: this.fieldManager, fieldValidation: FIELD_VALIDATION },
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify(obj),
       signal: opts.signal,
-    });
+    }, obj);
   }
 
   /** DELETE; false when the object was already gone. */
@@ -289,11 +304,18 @@ export class Kube {
         fieldManager: opts.fieldManager ?? this.fieldManager,
         force: opts.force ?? true,
         dryRun: opts.dryRun ? 'All' : undefined,
+        fieldValidation: FIELD_VALIDATION,
       },
       headers: { 'Content-Type': PATCH_CONTENT_TYPES.apply },
       body: JSON.stringify(obj),
       signal: opts.signal,
-    });
+    }, obj);
+  }
+
+  private logWarnings(req: HttpRequest, warnings: string[], about: KubeObject | undefined): void {
+    const { name, namespace } = about?.metadata ?? {};
+    const object = about ? `${about.kind ?? 'object'} ${namespace ? `${namespace}/` : ''}${name ?? ''}` : undefined;
+    this.log?.warn({ verb: req.method, path: req.path, object, warnings }, 'the apiserver answered with warnings');
   }
 
   private async discover(apiVersion: string): Promise<void> {

@@ -26,7 +26,15 @@ export interface ManagerOptions {
   probes?: { host?: string; port: number };
   /** How long stop() waits for running reconciles. Default 30 s. */
   shutdownTimeoutMs?: number;
+  /**
+   * Every informer delivers its whole cache again about this often, so every object is
+   * reconciled again (controller-runtime's SyncPeriod, 10 hours by default there too). 0: never.
+   */
+  resyncPeriodMs?: number;
 }
+
+/** controller-runtime's default SyncPeriod. */
+export const DEFAULT_RESYNC_PERIOD_MS = 10 * 60 * 60 * 1000;
 
 /** Why the manager stopped: asked to, or it lost the lease (exit non-zero and restart). */
 export type StopReason = 'stopped' | 'leadership-lost';
@@ -64,7 +72,12 @@ export class Manager {
     const id = [resourceName(options.resource), options.namespace, options.labelSelector, options.fieldSelector].join('|');
     let informer = this.informers.get(id) as Informer<T> | undefined;
     if (!informer) {
-      informer = new Informer<T>(this.options.kube, { ...options, logger: this.options.logger, metrics: this.options.metrics });
+      informer = new Informer<T>(this.options.kube, {
+        resyncPeriodMs: this.options.resyncPeriodMs ?? DEFAULT_RESYNC_PERIOD_MS,
+        ...options,
+        logger: this.options.logger,
+        metrics: this.options.metrics,
+      });
       this.informers.set(id, informer as unknown as Informer<KubeObject>);
       if (this.started) informer.start();
     }

@@ -28,6 +28,7 @@ export class RuntimeMetrics {
   readonly restRequests: Counter<'code' | 'method' | 'host'>;
   readonly restDuration: Histogram<'verb' | 'host' | 'path'>;
   readonly restRateLimiter: Histogram<'verb' | 'host' | 'path'>;
+  readonly restWarnings: Counter<'method' | 'host'>;
 
   readonly queueDepth: Gauge<'name' | 'controller'>;
   readonly queueAdds: Counter<'name' | 'controller'>;
@@ -75,6 +76,13 @@ export class RuntimeMetrics {
       help: 'Client side rate limiter latency in seconds. Broken down by verb, host and templated path.',
       labelNames: ['verb', 'host', 'path'],
       buckets: REST_BUCKETS,
+      registers,
+    });
+    // client-go only logs warnings; counting them lets a test or an alert notice one.
+    this.restWarnings = new Counter({
+      name: 'berth_apiserver_warnings_total',
+      help: 'Warning headers the apiserver answered requests with, by method and host.',
+      labelNames: ['method', 'host'],
       registers,
     });
 

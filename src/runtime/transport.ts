@@ -45,6 +45,8 @@ export interface HttpResponse {
   status: number;
   headers: http.IncomingHttpHeaders;
   body: Buffer;
+  /** The texts of the apiserver's Warning headers (deprecated APIs, fields it ignored...). */
+  warnings: string[];
 }
 
 /** The watch connection was open but silent for longer than its idle timeout. */
@@ -95,6 +97,7 @@ export class Transport {
       }
       this.options.metrics?.restRequests.inc({ code: String(res.status), method: req.method, host: url.host });
       this.options.metrics?.restDuration.observe(labels, (performance.now() - start) / 1000);
+      if (res.warnings.length > 0) this.options.metrics?.restWarnings.inc({ method: req.method, host: url.host }, res.warnings.length);
       // 429 means the apiserver did not process the request (API Priority and Fairness), so even
       // a POST is safe to send again once the server says when.
       if (res.status !== 429 || attempt >= this.maxThrottleRetries || req.signal?.aborted) return res;
@@ -280,13 +283,27 @@ function settleOnce(resolve: (res: HttpResponse) => void, reject: (err: Error) =
 function collect(res: http.IncomingMessage, finish: Finish, what: string): void {
   const chunks: Buffer[] = [];
   res.on('data', (c: Buffer) => chunks.push(c));
-  res.on('end', () => finish(undefined, { status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+  res.on('end', () => finish(undefined, { status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks), warnings: warningsOf(res) }));
   res.on('error', (e) => finish(e));
   res.on('close', () => finish(new Error(`${what}: connection closed before the answer was complete`)));
 }
 
 function okEnd(res: http.IncomingMessage): HttpResponse {
-  return { status: 200, headers: res.headers, body: Buffer.alloc(0) };
+  return { status: 200, headers: res.headers, body: Buffer.alloc(0), warnings: warningsOf(res) };
+}
+
+/**
+ * The texts of the Warning headers of an answer (RFC 7234 form `299 - "text"`, as the apiserver
+ * sends them, one header per warning; headersDistinct keeps them apart where `headers` would
+ * join them with commas the texts may hold too).
+ */
+function warningsOf(res: http.IncomingMessage): string[] {
+  return (res.headersDistinct.warning ?? []).map(parseWarning);
+}
+
+export function parseWarning(header: string): string {
+  const quoted = /^\d{3} \S+ "((?:[^"\\]|\\.)*)"/.exec(header);
+  return quoted ? quoted[1].replace(/\\(.)/g, '$1') : header;
 }
 
 function retryAfterMs(header: string | undefined): number {

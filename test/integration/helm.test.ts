@@ -125,6 +125,7 @@ describe('helm lint and template', () => {
       '--qps=50',
       '--burst=100',
       '--log-level=info',
+      '--resync-period=10h',
       '--default-runtime-class=berth-isolated',
       '--webhook-address=0.0.0.0:9443',
       '--webhook-service=berth-system/berth-webhook:443',

@@ -13,6 +13,8 @@ export interface TaskDefinitionObservation {
   invalidDeregistrations: string[];
   /** Why the current spec cannot be registered (ECS would refuse it), or undefined. */
   refusal?: { path: string; message: string };
+  /** The apiserver refused a write of this pass (the revision, the finalizer): its words. */
+  writeFailure?: string;
   /** Fields of the current spec that are accepted but not honoured. */
   ignored: IgnoredField[];
   /** Services that still use a revision while the TaskDefinition is being deleted. */
@@ -39,6 +41,7 @@ export function taskDefinitionStatus(o: TaskDefinitionObservation, now: Date): T
 
 function accepted(o: TaskDefinitionObservation, latest: number): ConditionInput {
   if (o.refusal) return { type: 'Accepted', status: 'False', reason: 'Invalid', message: `${o.refusal.path}: ${o.refusal.message}` };
+  if (o.writeFailure) return { type: 'Accepted', status: 'False', reason: 'ApplyFailed', message: o.writeFailure };
   if (o.invalidDeregistrations.length > 0) {
     return { type: 'Accepted', status: 'False', reason: 'InvalidDeregistration', message: `metadata.annotations[ecs.berth.dev/deregistered-revisions]: not revision numbers: ${o.invalidDeregistrations.join(', ')}` };
   }

@@ -1,4 +1,4 @@
-import { intOption, parseArgs, rejectUnknown, stringOption } from '../../../src/cli/args.js';
+import { durationOption, intOption, parseArgs, rejectUnknown, stringOption } from '../../../src/cli/args.js';
 
 describe('argument parsing', () => {
   test('options take the next word or an = value; bare switches are true', () => {
@@ -19,5 +19,20 @@ describe('argument parsing', () => {
 
   test('unknown options are named', () => {
     expect(() => rejectUnknown(parseArgs(['--nmae', 'x']), ['name'])).toThrow('unknown option --nmae');
+  });
+
+  test.each([
+    ['10h', 36_000_000],
+    ['1h30m', 5_400_000],
+    ['90s', 90_000],
+    ['1.5h', 5_400_000],
+    ['500ms', 500],
+    ['0', 0],
+  ])('duration %s is %d ms', (text, ms) => {
+    expect(durationOption(parseArgs([`--period=${text}`]), 'period')).toBe(ms);
+  });
+
+  test.each(['10', '1d', 'h', '-1h', '10h junk', ''])('duration %j is refused', (text) => {
+    expect(() => durationOption(parseArgs([`--period=${text}`]), 'period')).toThrow('--period must be a duration such as 10h, 30m or 90s');
   });
 });

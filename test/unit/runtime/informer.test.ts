@@ -241,4 +241,23 @@ describe('Informer', () => {
     expect(fake.listRequests('widgets')[0].path).toBe('/apis/example.com/v1/widgets');
     expect(inf.get('w', 'n')?.spec).toEqual({ size: 1 });
   });
+
+  it('delivers every cached object again as an update of itself each resync period, and never without one', async () => {
+    fake.put('pods', pod('r1'));
+    fake.put('pods', pod('r2'));
+    const same: boolean[] = [];
+    const { inf, events } = informer({ resyncPeriodMs: 50 });
+    inf.on({ update: (old, obj) => same.push(old === obj) });
+    const { inf: quiet, events: quietEvents } = informer();
+    await Promise.all([inf.waitForSync(), quiet.waitForSync()]);
+    await waitFor(() => events.filter((e) => e === 'update r1').length >= 2 && events.filter((e) => e === 'update r2').length >= 2, 'two resyncs');
+    expect(same.every(Boolean)).toBe(true);
+    expect(fake.listRequests('pods')).toHaveLength(2); // from the cache: no new list
+    expect(quietEvents.sort()).toEqual(['add r1', 'add r2']);
+    await inf.stop();
+    const seen = events.length;
+    await new Promise((r) => setTimeout(r, 150));
+    expect(events).toHaveLength(seen);
+  });
 });
+

@@ -6,7 +6,7 @@ import type { KubeObject } from '../../../src/runtime/objects.js';
 import { templatePath } from '../../../src/runtime/paths.js';
 import { Resources } from '../../../src/runtime/resources.js';
 import { FakeApiServer } from './fake-apiserver.js';
-import { newMetrics, sample } from './helpers.js';
+import { capturingLogger, newMetrics, sample } from './helpers.js';
 
 // Generous limits for loaded machines; passing runs take far less.
 jest.setTimeout(20_000);
@@ -83,7 +83,7 @@ describe('Kube.apply', () => {
       const stored = await kube.apply(obj);
       const patch = fake.requests.find((r) => r.method === 'PATCH')!;
       expect(patch.headers['content-type']).toBe('application/apply-patch+yaml');
-      expect(patch.query).toEqual({ fieldManager: 'berth', force: 'true' });
+      expect(patch.query).toEqual({ fieldManager: 'berth', force: 'true', fieldValidation: 'Strict' });
       expect(patch.body).toBe(JSON.stringify(obj));
       expect(JSON.parse(patch.body)).toEqual(obj);
       expect(stored.metadata?.resourceVersion).toBeDefined();
@@ -216,6 +216,39 @@ describe('Kube reads and writes', () => {
     await Promise.all(Array.from({ length: 4 }, () => limited.get(Resources.ConfigMap, 'x', 'default')));
     expect(fake.requests).toHaveLength(4);
     limited.close();
+  });
+});
+
+describe('strict writes and warnings', () => {
+  it('asks for strict field validation on every write, and on no read', async () => {
+    const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'strict', namespace: 'default' }, data: { a: '1' } };
+    const created = await kube.create(cm);
+    await kube.replace({ ...created, data: { a: '2' } });
+    await kube.patch(Resources.ConfigMap, 'strict', 'default', { data: { a: '3' } }, 'merge');
+    await kube.apply(cm);
+    await kube.get(Resources.ConfigMap, 'strict', 'default');
+    expect(fake.requests.map((r) => `${r.method} ${r.query.fieldValidation}`)).toEqual([
+      'POST Strict', 'PUT Strict', 'PATCH Strict', 'PATCH Strict', 'GET undefined',
+    ]);
+  });
+
+  it("logs the apiserver's warnings with the object they concern, and counts them", async () => {
+    const { logger, lines } = capturingLogger('warn');
+    const counted = newMetrics();
+    const warned = new Kube(fake.kubeConfig(), { metrics: counted, logger, qps: 0 });
+    const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'warned', namespace: 'default' } };
+    // Two headers, one with a comma and one with an escaped quote: they must stay two texts.
+    const headers = { Warning: ['299 - "first, with a comma"', '299 - "second \\"quoted\\""'] } as unknown as Record<string, string>;
+    fake.failNext({ method: 'POST' }, 201, { body: cm, headers });
+    await warned.create(cm);
+    expect(lines).toEqual([expect.objectContaining({
+      msg: 'the apiserver answered with warnings',
+      verb: 'POST',
+      object: 'ConfigMap default/warned',
+      warnings: ['first, with a comma', 'second "quoted"'],
+    })]);
+    expect(await sample(counted, 'berth_apiserver_warnings_total', { method: 'POST' })).toBe(2);
+    warned.close();
   });
 });
 
