@@ -7,15 +7,16 @@ import { compileConstraints, locate } from '../placement/constraints.js';
 import { renderPlacement } from '../placement/placement.js';
 import { RenderError } from '../render/findings.js';
 import { renderPodTemplate } from '../render/podtemplate.js';
-import { parseTaskDefinitionRef, type TaskDefinitionRef } from '../render/taskdefinition/revisions.js';
+import { inactiveRevisionMessage, parseTaskDefinitionRef, type TaskDefinitionRef } from '../render/taskdefinition/revisions.js';
 import { checkCompatibility } from './compatibility.js';
 
 // What ECS refuses at its API (RegisterTaskDefinition, CreateService, UpdateService, EKS
 // CreateFargateProfile) and the CRD's CEL rules cannot express: the whole schema with every rule
 // at any size (dependsOn cycles of any length), the renderer's cross-field checks, the placement
-// query language with the column of a syntax error, and a FARGATE Service naming a task
-// definition that does not list FARGATE. The admission webhook and `berth import` both ask here,
-// so both refuse the same objects with the same words; the controllers keep their own checks.
+// query language with the column of a syntax error, a FARGATE Service naming a task definition
+// that does not list FARGATE, and a Service pinning a deregistered revision. The admission
+// webhook and `berth import` both ask here, so both refuse the same objects with the same words;
+// the controllers keep their own checks.
 
 /** One reason to refuse: the field (`spec.placementConstraints[0].expression`) and the rule. */
 export interface AdmissionFinding {
@@ -34,6 +35,8 @@ export interface KnownTaskDefinition {
   /** How messages name it: `family` or `family:revision`. */
   label: string;
   spec: Pick<TaskDefinitionSpec, 'requiresCompatibilities'>;
+  /** A pinned revision that was deregistered. */
+  inactive?: boolean;
 }
 
 export interface AdmissionContext {
@@ -68,7 +71,7 @@ function findingsOf(object: unknown, context: AdmissionContext): AdmissionFindin
   if (!valid.ok) return valid.errors.map((message) => ({ path: '', message }));
   const resource = object as { kind: string; metadata: { name: string; namespace?: string }; spec: unknown };
   if (resource.kind === TASK_DEFINITION_KIND) return taskDefinitionFindings(resource.metadata.name, resource.spec as TaskDefinitionSpec);
-  if (resource.kind === SERVICE_KIND) return serviceFindings(resource as { metadata: { name: string; namespace?: string }; spec: ServiceSpec }, context);
+  if (resource.kind === SERVICE_KIND) return serviceFindings(resource as ServiceObject, context);
   return [];
 }
 
@@ -87,7 +90,13 @@ function taskDefinitionFindings(family: string, spec: TaskDefinitionSpec): Admis
   return findings;
 }
 
-function serviceFindings(svc: { metadata: { name: string; namespace?: string }; spec: ServiceSpec }, context: AdmissionContext): AdmissionFinding[] {
+interface ServiceObject {
+  metadata: { name: string; namespace?: string };
+  spec: ServiceSpec;
+  status?: { taskDefinition?: string };
+}
+
+function serviceFindings(svc: ServiceObject, context: AdmissionContext): AdmissionFinding[] {
   const { spec } = svc;
   // Placement is checked whatever the launch type, with no node labels: the syntax, the
   // operators and the regular expressions, never a match against the cluster's nodes.
@@ -102,6 +111,8 @@ function serviceFindings(svc: { metadata: { name: string; namespace?: string }; 
   const ref = parseTaskDefinitionRef(spec.taskDefinition ?? '');
   const known = ref ? context.taskDefinition?.(svc.metadata.namespace ?? 'default', ref) : undefined;
   if (known) {
+    // ECS lets a service keep the INACTIVE revision it already runs, and refuses it to any other.
+    if (known.inactive && svc.status?.taskDefinition !== known.label) findings.push({ path: 'spec.taskDefinition', message: inactiveRevisionMessage(known.label) });
     const compatible = checkCompatibility(spec, known.spec, known.label);
     if (!compatible.ok) findings.push({ path: 'spec.taskDefinition', message: compatible.message });
   }

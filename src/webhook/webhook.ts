@@ -11,7 +11,7 @@ import type { ControllerRevision } from '../api/kube.js';
 import type { TaskDefinition } from '../api/taskdefinition.js';
 import type { AdmissionContext, KnownTaskDefinition } from '../ecs/admission.js';
 import type { RouteOptions } from '../fargate/route.js';
-import { readControllerRevision, type TaskDefinitionRef } from '../render/taskdefinition/revisions.js';
+import { deregisteredRevisions, readControllerRevision, type TaskDefinitionRef } from '../render/taskdefinition/revisions.js';
 import { joinKey, type Informer, type Kube, type KubeObject } from '../runtime/index.js';
 import { CA_LIFETIME_MS, SERVING_LIFETIME_MS, expiry, type CertificateNeeds } from './certs.js';
 import { MemoryCertificateStore, SecretCertificateStore } from './certstore.js';
@@ -141,7 +141,8 @@ export async function startPodWebhook(o: PodWebhookOptions): Promise<PodWebhook>
 /**
  * What a Service's `taskDefinition` names, from the caches: `family` is the family's current spec
  * (the revision the controller registers from it, which the Service then runs), `family:n` the
- * registered revision n. Unknown (not created, or not registered yet) is undefined: allowed.
+ * registered revision n, INACTIVE when deregistered. Unknown (not created, or not registered yet)
+ * is undefined: allowed.
  */
 function knownTaskDefinition(o: Pick<PodWebhookOptions, 'taskDefinitions' | 'revisions'>, namespace: string, ref: TaskDefinitionRef): KnownTaskDefinition | undefined {
   const td = o.taskDefinitions.get(ref.family, namespace);
@@ -149,7 +150,9 @@ function knownTaskDefinition(o: Pick<PodWebhookOptions, 'taskDefinitions' | 'rev
   if (ref.revision === undefined) return { label: ref.family, spec: td.spec };
   for (const cr of o.revisions.byIndex('owner', joinKey(namespace, ref.family))) {
     const stored = readControllerRevision(cr);
-    if (stored?.revision === ref.revision) return { label: `${ref.family}:${ref.revision}`, spec: stored.spec };
+    if (stored?.revision === ref.revision) {
+      return { label: `${ref.family}:${ref.revision}`, spec: stored.spec, inactive: deregisteredRevisions(td as TaskDefinition).revisions.has(ref.revision) };
+    }
   }
   return undefined;
 }

@@ -47,11 +47,13 @@ async function refusal(object: object): Promise<string> {
  * dry run goes through the webhooks and stores nothing.
  */
 async function untilServed(): Promise<void> {
-  const probe = stringify(service('probe', { placementConstraints: [{ type: 'memberOf', expression: BROKEN }] }));
-  await waitFor('the berth-resources webhook to answer', async () => {
-    const answer = await kubectl(['create', '--dry-run=server', '-n', ns, '-f', '-'], probe).catch((err: Error) => err.message);
-    return answer.includes('admission webhook "resources.ecs.berth.dev" denied the request');
-  });
+  const probe = service('probe', { placementConstraints: [{ type: 'memberOf', expression: BROKEN }] });
+  await waitFor('the berth-resources webhook to answer', async () => (await dryRun(probe)).includes('admission webhook "resources.ecs.berth.dev" denied the request'));
+}
+
+/** What a server dry run of a create says: the webhooks' answer, with nothing stored. */
+function dryRun(object: object): Promise<string> {
+  return kubectl(['create', '--dry-run=server', '-n', ns, '-f', '-'], stringify(object)).catch((err: Error) => err.message);
 }
 
 const names = async (kind: string): Promise<string[]> => (await kubectl(['get', kind, '-n', ns, '-o', 'name'])).split('\n').filter(Boolean).map((n) => n.split('/')[1]);
@@ -112,6 +114,11 @@ describe('admission of TaskDefinitions and Services', () => {
     expect(await refusal(service('fast', { taskDefinition: 'legacy:1', launchType: undefined, capacityProviderStrategy: [{ capacityProvider: 'FARGATE_SPOT', weight: 1 }] }))).toContain(
       'task definition legacy:1 does not support launch type FARGATE',
     );
+    // A deregistered revision is refused to a new Service, as ECS refuses an INACTIVE one.
+    await kubectl(['annotate', 'taskdefinitions.ecs.berth.dev', 'legacy', '-n', ns, 'ecs.berth.dev/deregistered-revisions=1']);
+    const pinned = service('old', { taskDefinition: 'legacy:1' });
+    await waitFor('the webhook to see legacy:1 deregistered', async () => (await dryRun(pinned)).includes('task definition legacy:1 is INACTIVE'));
+    expect(await refusal(pinned)).toContain('denied the request: InvalidParameterException: spec.taskDefinition: task definition legacy:1 is INACTIVE (deregistered)');
     // Switching a running EC2 Service over is refused the same way, and leaves it as it was.
     expect(await refusal(service('web', { launchType: 'FARGATE', taskDefinition: 'legacy' }))).toContain('task definition legacy does not support launch type FARGATE');
     expect((await kubectlJson(['get', 'services.ecs.berth.dev', 'web', '-n', ns])).spec.launchType).toBe('EC2');

@@ -20,6 +20,7 @@ const profile = (spec: Record<string, unknown>) => ({ apiVersion: API, kind: 'Fa
 const ec2Only: AdmissionContext = {
   taskDefinition: (namespace, ref) => (namespace === 'shop' && ref.family === 'web' ? { label: ref.revision ? `web:${ref.revision}` : 'web', spec: { requiresCompatibilities: ['EC2'] } } : undefined),
 };
+const deregistered: AdmissionContext = { taskDefinition: (_ns, ref) => ({ label: `web:${ref.revision}`, spec: {}, inactive: ref.revision === 1 }) };
 const fargateReady: AdmissionContext = { taskDefinition: () => ({ label: 'web', spec: { requiresCompatibilities: ['EC2', 'FARGATE'] } }) };
 
 function message(verdict: AdmissionVerdict): string {
@@ -82,6 +83,12 @@ const cases: [string, unknown, AdmissionContext, string][] = [
     'InvalidParameterException: spec.taskDefinition: task definition web:2 does not support launch type FARGATE',
   ],
   [
+    'a pinned revision that was deregistered',
+    service({ taskDefinition: 'web:1' }),
+    deregistered,
+    'InvalidParameterException: spec.taskDefinition: task definition web:1 is INACTIVE (deregistered) and cannot be used by a new deployment',
+  ],
+  [
     'a FARGATE capacity provider next to an EC2 one: its share would run on Fargate',
     service({ capacityProviderStrategy: [{ capacityProvider: 'FARGATE', weight: 1 }, { capacityProvider: 'pool-a', weight: 1 }] }),
     ec2Only,
@@ -96,6 +103,8 @@ const allowed: [string, unknown, AdmissionContext][] = [
   ['a FARGATE Service whose task definition lists FARGATE', service({ launchType: 'FARGATE' }), fargateReady],
   ['a FARGATE Service whose task definition does not exist yet', service({ launchType: 'FARGATE', taskDefinition: 'other' }), ec2Only],
   ['an EC2 Service of an EC2-only task definition', service({ launchType: 'EC2' }), ec2Only],
+  ['an ACTIVE pinned revision', service({ taskDefinition: 'web:2' }), deregistered],
+  ['the INACTIVE revision the Service already runs (ECS lets it keep going)', { ...service({ taskDefinition: 'web:1' }), status: { taskDefinition: 'web:1' } }, deregistered],
   ['a FargateProfile', profile({ selectors: [{ namespace: 'shop' }] }), {}],
 ];
 
