@@ -14,12 +14,12 @@ export const WEBHOOK_SWITCHES = ['no-webhook'];
 export const WEBHOOK_OPTIONS = ['namespace', 'default-runtime-class', 'webhook-address', 'webhook-service', 'no-webhook'];
 
 export const WEBHOOK_USAGE = `
-FargateProfiles and the pod webhook:
-  --namespace NS               the operator's namespace, which the webhook never sees; it holds the
+FargateProfiles and the webhooks (pods; TaskDefinitions, Services and FargateProfiles):
+  --namespace NS               the operator's namespace, which the pod webhook never sees; it holds the
                                certificate Secret and the Lease (default: the pod's namespace in a
                                cluster, else berth-system)
   --default-runtime-class NAME runtime class of profiles that name none (default ${ISOLATED_RUNTIME_CLASS})
-  --webhook-address HOST:PORT  serve the pod webhook here. In a cluster the default is 0.0.0.0:9443.
+  --webhook-address HOST:PORT  serve the webhooks here. In a cluster the default is 0.0.0.0:9443.
                                Outside a cluster the webhook runs only when this is given, and is
                                registered by URL https://HOST:PORT (PORT 0 picks a free port); it is
                                unregistered again when the operator stops
@@ -28,8 +28,9 @@ FargateProfiles and the pod webhook:
                                its certificates are then shared by the replicas in Secret
                                berth-webhook-certs of the operator's namespace. In a cluster the
                                default is NAMESPACE/berth-webhook
-  --no-webhook                 neither serve nor register the webhook (profiles still get their
-                               status and namespaces their label)
+  --no-webhook                 neither serve nor register the webhooks (profiles still get their
+                               status and namespaces their label; Berth's objects are checked by
+                               the controllers only)
 `;
 
 const SERVICE_ACCOUNT_NAMESPACE = '/var/run/secrets/kubernetes.io/serviceaccount/namespace';

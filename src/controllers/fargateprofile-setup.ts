@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import { Resources, type Kube, type Manager } from '../runtime/index.js';
+import type { Kube, Manager } from '../runtime/index.js';
 import { AdmissionOutcomes } from '../webhook/outcomes.js';
-import { WEBHOOK_CONFIGURATION_NAME } from '../webhook/registration.js';
+import { WEBHOOK_CONFIGURATIONS } from '../webhook/registration.js';
 import { excludedNamespaces } from '../webhook/scope.js';
 import { startPodWebhook, type PodWebhook, type WebhookService } from '../webhook/webhook.js';
 import type { Caches } from './caches.js';
@@ -44,14 +44,14 @@ export async function startFargateProfiles(deps: FargateProfileDeps, settings: F
   if (!settings.webhook) return { stop: async () => {} };
 
   const outcomes = new AdmissionOutcomes();
-  const configurations = [Resources.MutatingWebhookConfiguration, Resources.ValidatingWebhookConfiguration].map((resource) =>
-    manager.informer({ resource, fieldSelector: `metadata.name=${WEBHOOK_CONFIGURATION_NAME}` }),
-  );
+  const configurations = WEBHOOK_CONFIGURATIONS.map(({ resource, name }) => manager.informer({ resource, fieldSelector: `metadata.name=${name}` }));
   const webhook = await startPodWebhook({
     kube,
     logger: deps.logger,
     registry: deps.registry,
     profiles: caches.fargateProfiles,
+    taskDefinitions: caches.taskDefinitions,
+    revisions: caches.revisions,
     configurations,
     host: settings.webhook.host,
     port: settings.webhook.port,

@@ -1,4 +1,5 @@
 import { TASK_DEFINITION_KIND } from '../api/taskdefinition.js';
+import { admissionErrors, type ImportedFrom } from './admission.js';
 import type { Finding, Message } from './findings.js';
 import { ANNOTATION_ORIGINAL_NAME } from './names.js';
 import { ecsDocumentsIn, type EcsDocument } from './recognise.js';
@@ -47,6 +48,7 @@ export function importEcs(inputs: readonly ImportInput[], options: ImportOptions
   if (messages.length > 0) return { resources: [], messages };
 
   const resources: ImportedResource[] = [];
+  const admitted: ImportedFrom[] = [];
   for (const { file, document } of found) {
     const converted =
       document.kind === TASK_DEFINITION_KIND
@@ -58,8 +60,10 @@ export function importEcs(inputs: readonly ImportInput[], options: ImportOptions
       const clash = collision(resources, converted.value);
       if (clash) report(file, 'error', [{ path: '', message: clash }]);
       resources.push(converted.value);
+      admitted.push({ file, base: document.base, resource: converted.value });
     }
   }
+  if (!messages.some((m) => m.severity === 'error')) messages.push(...admissionErrors(admitted));
   const failed = messages.some((m) => m.severity === 'error');
   return { resources: failed ? [] : resources, messages };
 }

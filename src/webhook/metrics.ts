@@ -6,7 +6,7 @@ import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 const BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
 export class AdmissionMetrics {
-  /** By webhook (mutate, validate), admission operation and result (routed, refused, unmatched …). */
+  /** By webhook (mutate, validate, validate-berth), admission operation and result (routed, allowed, refused …). */
   readonly requests: Counter<'webhook' | 'operation' | 'result'>;
   readonly duration: Histogram<'webhook' | 'operation' | 'result'>;
   readonly certificateExpiry: Gauge;
@@ -15,7 +15,7 @@ export class AdmissionMetrics {
     const registers = [registry];
     this.requests = new Counter({
       name: 'berth_admission_requests_total',
-      help: 'Admission requests the pod webhook answered, by webhook (mutate, validate), operation and result (routed, refused, unmatched, ignored, invalid, unavailable, error).',
+      help: 'Admission requests the webhooks answered, by webhook (mutate, validate, validate-berth), operation and result (routed, allowed, refused, unmatched, ignored, invalid, unavailable, error).',
       labelNames: ['webhook', 'operation', 'result'],
       registers,
     });

@@ -14,8 +14,8 @@ import type { ProfileLike } from '../fargate/profile.js';
 import { admitPod, routePod, type Refusal, type RouteOptions } from '../fargate/route.js';
 import { allow, deny, isObject, type AdmissionRequest, type AdmissionResponse } from './review.js';
 
-/** How a request ended, for metrics. */
-export type AdmissionResult = 'routed' | 'refused' | 'unmatched' | 'ignored' | 'invalid' | 'unavailable' | 'error';
+/** How a request ended, for metrics; 'allowed' is a Berth object that passed its checks. */
+export type AdmissionResult = 'routed' | 'allowed' | 'refused' | 'unmatched' | 'ignored' | 'invalid' | 'unavailable' | 'error';
 
 /** What happened to a pod a profile took, to be counted in the profile's status. */
 export interface PodOutcome {

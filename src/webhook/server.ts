@@ -18,7 +18,7 @@ export interface TlsPair {
 }
 
 export interface AdmissionRoute {
-  /** Labels metrics and logs: 'mutate', 'validate'. */
+  /** Labels metrics and logs: 'mutate', 'validate', 'validate-berth'. */
   name: string;
   handle(request: AdmissionRequest): Handled;
 }
@@ -124,11 +124,11 @@ async function serve(options: AdmissionServerOptions, req: IncomingMessage, res:
     handled = route.handle(request);
   } catch (err) {
     options.logger?.error({ err, webhook: route.name, uid: request.uid, namespace: request.namespace }, 'admission handler failed; refusing');
-    handled = { response: deny(request, `berth: the pod webhook failed: ${(err as Error).message}`, 500, 'InternalError'), result: 'error' };
+    handled = { response: deny(request, `berth: the webhook failed: ${(err as Error).message}`, 500, 'InternalError'), result: 'error' };
   }
   if (handled.outcome) options.onOutcome?.(handled.outcome);
   if (handled.result === 'refused') {
-    options.logger?.info({ webhook: route.name, namespace: request.namespace, pod: handled.outcome?.pod, dryRun: !!request.dryRun, message: handled.response.status?.message }, 'pod refused');
+    options.logger?.info({ webhook: route.name, kind: request.kind?.kind, namespace: request.namespace, name: handled.outcome?.pod ?? request.name, dryRun: !!request.dryRun, message: handled.response.status?.message }, 'admission refused');
   }
   observe(options, route.name, request.operation, handled.result, started);
   send(res, 200, reviewBody(handled.response), 'application/json');

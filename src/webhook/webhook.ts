@@ -1,19 +1,25 @@
-// The pod webhook as the operator runs it: certificates (kept and rotated), the HTTPS server,
-// and the registration with the apiserver. Profiles come from the shared informer cache; the
-// webhook never calls the apiserver while answering.
+// The webhooks as the operator runs them: certificates (kept and rotated), the HTTPS server
+// with the pod routes and the route for Berth's own kinds, and the registration with the
+// apiserver. Profiles, task definitions and their revisions come from the shared informer
+// caches; the webhook never calls the apiserver while answering.
 
 import { isIP } from 'node:net';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { FargateProfile } from '../api/fargateprofile.js';
+import type { ControllerRevision } from '../api/kube.js';
+import type { TaskDefinition } from '../api/taskdefinition.js';
+import type { AdmissionContext, KnownTaskDefinition } from '../ecs/admission.js';
 import type { RouteOptions } from '../fargate/route.js';
-import type { Informer, Kube, KubeObject } from '../runtime/index.js';
+import { deregisteredRevisions, readControllerRevision, type TaskDefinitionRef } from '../render/taskdefinition/revisions.js';
+import { joinKey, type Informer, type Kube, type KubeObject } from '../runtime/index.js';
 import { CA_LIFETIME_MS, SERVING_LIFETIME_MS, expiry, type CertificateNeeds } from './certs.js';
 import { MemoryCertificateStore, SecretCertificateStore } from './certstore.js';
 import { AdmissionMetrics } from './metrics.js';
 import type { AdmissionOutcomes } from './outcomes.js';
 import { mutatePod, validatePod, type Handled, type PodHandler } from './pods.js';
-import { MUTATE_PATH, VALIDATE_PATH, WebhookRegistration, type WebhookEndpoint } from './registration.js';
+import { MUTATE_PATH, VALIDATE_BERTH_PATH, VALIDATE_PATH, WebhookRegistration, type WebhookEndpoint } from './registration.js';
+import { validateBerthResource } from './resources.js';
 import { deny, type AdmissionRequest } from './review.js';
 import { CertificateRotator } from './rotation.js';
 import { startAdmissionServer, type AdmissionServer } from './server.js';
@@ -32,7 +38,11 @@ export interface PodWebhookOptions {
   logger: Logger;
   registry: Registry;
   profiles: Informer<FargateProfile & KubeObject>;
-  /** Informers on the two webhook configurations, so that a deleted one is put back. */
+  /** A Service's task definition, for the FARGATE check of Berth's own kinds. */
+  taskDefinitions: Informer<TaskDefinition & KubeObject>;
+  /** Indexed by `owner` → 'namespace/taskdefinition'. */
+  revisions: Informer<ControllerRevision & KubeObject>;
+  /** Informers on the webhook configurations, so that a deleted one is put back. */
   configurations: readonly Informer<KubeObject>[];
   /** Where to listen; port 0 picks a free port. */
   host: string;
@@ -83,6 +93,12 @@ export async function startPodWebhook(o: PodWebhookOptions): Promise<PodWebhook>
     o.profiles.hasSynced()
       ? handler(request, context())
       : { response: deny(request, 'berth: the FargateProfiles are not loaded yet; try again in a moment', 503, 'ServiceUnavailable'), result: 'unavailable' };
+  const resourceCaches = [o.taskDefinitions, o.revisions];
+  const resourceContext: AdmissionContext = { taskDefinition: (namespace, ref) => knownTaskDefinition(o, namespace, ref) };
+  const validateResources = (request: AdmissionRequest): Handled =>
+    resourceCaches.every((c) => c.hasSynced())
+      ? validateBerthResource(request, resourceContext)
+      : { response: deny(request, 'berth: the task definitions are not loaded yet; try again in a moment', 503, 'ServiceUnavailable'), result: 'unavailable' };
   const server = await startAdmissionServer({
     host: o.host,
     port: o.port,
@@ -90,21 +106,23 @@ export async function startPodWebhook(o: PodWebhookOptions): Promise<PodWebhook>
     routes: {
       [MUTATE_PATH]: { name: 'mutate', handle: guarded(mutatePod) },
       [VALIDATE_PATH]: { name: 'validate', handle: guarded(validatePod) },
+      [VALIDATE_BERTH_PATH]: { name: 'validate-berth', handle: validateResources },
     },
     metrics,
     logger: log,
     onOutcome: (outcome) => o.outcomes.record(outcome),
   });
   const endpoint: WebhookEndpoint = o.service ? { service: o.service } : { url: `https://${urlHost(o.host)}:${server.port}` };
-  log.info({ listen: `${urlHost(o.host)}:${server.port}`, certificates: store.description }, 'serving the pod webhook');
+  log.info({ listen: `${urlHost(o.host)}:${server.port}`, certificates: store.description }, 'serving the webhooks');
 
   const reg = new WebhookRegistration({ kube: o.kube, endpoint, excludedNamespaces: o.excludedNamespaces, logger: log, watch: o.configurations });
   live.server = server;
   live.registration = reg;
-  // Registered once the profiles are known, so the first pods are not refused for want of them.
-  const registered = o.profiles.waitForSync().then(async (synced) => {
-    if (synced) await reg.register(rotator.caBundle);
-    return synced;
+  // Registered once the caches are loaded, so the first requests are not refused for want of them.
+  const registered = Promise.all([o.profiles, ...resourceCaches].map((c) => c.waitForSync())).then(async (synced) => {
+    const all = synced.every(Boolean);
+    if (all) await reg.register(rotator.caBundle);
+    return all;
   });
 
   return {
@@ -118,6 +136,25 @@ export async function startPodWebhook(o: PodWebhookOptions): Promise<PodWebhook>
       await server.close();
     },
   };
+}
+
+/**
+ * What a Service's `taskDefinition` names, from the caches: `family` is the family's current spec
+ * (the revision the controller registers from it, which the Service then runs), `family:n` the
+ * registered revision n, INACTIVE when deregistered. Unknown (not created, or not registered yet)
+ * is undefined: allowed.
+ */
+function knownTaskDefinition(o: Pick<PodWebhookOptions, 'taskDefinitions' | 'revisions'>, namespace: string, ref: TaskDefinitionRef): KnownTaskDefinition | undefined {
+  const td = o.taskDefinitions.get(ref.family, namespace);
+  if (!td?.spec || td.metadata?.deletionTimestamp) return undefined;
+  if (ref.revision === undefined) return { label: ref.family, spec: td.spec };
+  for (const cr of o.revisions.byIndex('owner', joinKey(namespace, ref.family))) {
+    const stored = readControllerRevision(cr);
+    if (stored?.revision === ref.revision) {
+      return { label: `${ref.family}:${ref.revision}`, spec: stored.spec, inactive: deregisteredRevisions(td as TaskDefinition).revisions.has(ref.revision) };
+    }
+  }
+  return undefined;
 }
 
 /** The names the serving certificate must carry: the Service's DNS names, or the listen host. */

@@ -50,8 +50,14 @@ const WEBHOOK_RULES: Rule[] = [
   { apiGroups: ['admissionregistration.k8s.io'], resources: ['mutatingwebhookconfigurations', 'validatingwebhookconfigurations'], verbs: ['create'] },
   {
     apiGroups: ['admissionregistration.k8s.io'],
-    resources: ['mutatingwebhookconfigurations', 'validatingwebhookconfigurations'],
+    resources: ['mutatingwebhookconfigurations'],
     resourceNames: ['berth-pods'],
+    verbs: ['get', 'list', 'watch', 'patch', 'delete'],
+  },
+  {
+    apiGroups: ['admissionregistration.k8s.io'],
+    resources: ['validatingwebhookconfigurations'],
+    resourceNames: ['berth-pods', 'berth-resources'],
     verbs: ['get', 'list', 'watch', 'patch', 'delete'],
   },
 ];
@@ -310,6 +316,7 @@ describe('helm install on a real apiserver', () => {
     // The webhook configurations are watched by name, which RBAC allows only with that field selector.
     const as = `--as=system:serviceaccount:${ns}:${release}`;
     await kubectl(['get', 'mutatingwebhookconfigurations,validatingwebhookconfigurations', '--field-selector', 'metadata.name=berth-pods', as]);
+    await kubectl(['get', 'validatingwebhookconfigurations', '--field-selector', 'metadata.name=berth-resources', as]);
     await expect(kubectl(['get', 'mutatingwebhookconfigurations', as])).rejects.toThrow(/forbidden/);
   });
 
@@ -337,6 +344,7 @@ describe('helm install on a real apiserver', () => {
       ['update', 'leases.coordination.k8s.io'],
       ['patch', 'mutatingwebhookconfigurations.admissionregistration.k8s.io/other'],
       ['delete', 'validatingwebhookconfigurations.admissionregistration.k8s.io/other'],
+      ['patch', 'mutatingwebhookconfigurations.admissionregistration.k8s.io/berth-resources'],
       ['list', 'mutatingwebhookconfigurations.admissionregistration.k8s.io'],
       ['create', 'clusterroles.rbac.authorization.k8s.io'],
       ['bind', 'clusterroles.rbac.authorization.k8s.io'],
@@ -355,6 +363,7 @@ describe('helm install on a real apiserver', () => {
     await expectAnswers({ namespace: plain, name: plainRelease }, [
       ['create', 'mutatingwebhookconfigurations.admissionregistration.k8s.io'],
       ['get', 'validatingwebhookconfigurations.admissionregistration.k8s.io/berth-pods'],
+      ['get', 'validatingwebhookconfigurations.admissionregistration.k8s.io/berth-resources'],
       ['create', 'secrets'],
       ['get', 'secrets/berth-webhook-certs'],
     ], plain, 'no');

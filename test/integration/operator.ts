@@ -20,6 +20,8 @@ export interface OperatorProcess {
   logs(): string;
   metrics(): Promise<string>;
   stop(): Promise<number | null>;
+  /** SIGKILL, as a crash: nothing is cleaned up. */
+  kill(): Promise<void>;
 }
 
 export async function startOperator(extraArgs: string[] = []): Promise<OperatorProcess> {
@@ -41,6 +43,10 @@ export async function startOperator(extraArgs: string[] = []): Promise<OperatorP
     stop: async () => {
       if (child.exitCode === null) child.kill('SIGTERM');
       return exited;
+    },
+    kill: async () => {
+      child.kill('SIGKILL');
+      await exited;
     },
   };
 }

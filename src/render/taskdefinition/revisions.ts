@@ -115,6 +115,10 @@ export function parseTaskDefinitionRef(text: string): TaskDefinitionRef | undefi
   return { family: match[1], ...(match[2] ? { revision: Number(match[2]) } : {}) };
 }
 
+export function inactiveRevisionMessage(label: string): string {
+  return `task definition ${label} is INACTIVE (deregistered) and cannot be used by a new deployment`;
+}
+
 export type Resolution =
   | { ok: true; revision: StoredRevision }
   | { ok: false; reason: 'NotFound' | 'Inactive' | 'NoActiveRevision'; message: string };
@@ -130,7 +134,7 @@ export function resolveRevision(ref: TaskDefinitionRef, stored: readonly StoredR
     const found = stored.find((r) => r.revision === ref.revision);
     if (!found) return { ok: false, reason: 'NotFound', message: `task definition ${label} is not registered` };
     if (deregistered.has(found.revision) && found.revision !== current) {
-      return { ok: false, reason: 'Inactive', message: `task definition ${label} is INACTIVE (deregistered) and cannot be used by a new deployment` };
+      return { ok: false, reason: 'Inactive', message: inactiveRevisionMessage(label) };
     }
     return { ok: true, revision: found };
   }

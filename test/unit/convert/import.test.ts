@@ -304,3 +304,33 @@ describe('hostile JSON', () => {
     expect(result.resources[0].spec).toEqual({ family: 'web', containerDefinitions: [{ name: 'app', image: 'nginx', memory: 128 }] });
   });
 });
+
+describe('what admission refuses, import refuses with the same rule', () => {
+  const td = (family: string, compatibilities: string[]) => JSON.stringify({ family, requiresCompatibilities: compatibilities, containerDefinitions: [app] });
+
+  test('a broken memberOf expression, with its column', () => {
+    const { resources, lines } = run({ services: [{ serviceName: 'web', taskDefinition: 'web', placementConstraints: [{ type: 'memberOf', expression: 'attribute:ecs.instance-type =~ t2.* and' }] }] });
+    expect(resources).toEqual([]);
+    expect(lines).toEqual([expect.stringMatching(/^error: in\.json: \$\.services\[0\]\.placementConstraints\[0\]\.expression: at column 40: expected a subject/)]);
+  });
+
+  test('a FARGATE Service and the EC2-only task definition it names, in the same import', () => {
+    const result = importEcs([
+      { file: 'td.json', text: td('web', ['EC2']) },
+      { file: 'svc.json', text: JSON.stringify({ serviceName: 'web', taskDefinition: 'web', launchType: 'FARGATE' }) },
+    ]);
+    expect(result.resources).toEqual([]);
+    expect(result.messages.map(formatMessage)).toEqual([
+      'error: svc.json: $.taskDefinition: task definition web does not support launch type FARGATE: its requiresCompatibilities ([EC2]) do not include FARGATE',
+    ]);
+  });
+
+  test('the Service alone, or with a task definition that lists FARGATE, imports', () => {
+    const service = { file: 'svc.json', text: JSON.stringify({ serviceName: 'web', taskDefinition: 'web', launchType: 'FARGATE' }) };
+    expect(importEcs([service]).messages).toEqual([]);
+    const fargate = JSON.stringify({ family: 'web', requiresCompatibilities: ['FARGATE'], networkMode: 'awsvpc', cpu: '256', memory: '512', containerDefinitions: [app] });
+    const both = importEcs([{ file: 'td.json', text: fargate }, service]);
+    expect(both.messages).toEqual([]);
+    expect(both.resources).toHaveLength(2);
+  });
+});

@@ -34,6 +34,28 @@ describe('webhook configurations', () => {
     expect(validating.webhooks[0].reinvocationPolicy).toBeUndefined();
   });
 
+  test("Berth's own kinds: CREATE and UPDATE in every namespace, fail closed, never DELETE, status, deletions or spec-less updates", () => {
+    const configs = webhookConfigurations({ endpoint: { url: 'https://127.0.0.1:9443' }, caBundle: ca, excludedNamespaces: ['berth-system'] }) as any[];
+    const resources = configs.find((c) => c.metadata.name === 'berth-resources');
+    expect(configs.map((c) => `${c.kind}/${c.metadata.name}`)).toEqual([
+      'MutatingWebhookConfiguration/berth-pods', 'ValidatingWebhookConfiguration/berth-pods', 'ValidatingWebhookConfiguration/berth-resources',
+    ]);
+    expect(resources.webhooks).toEqual([{
+      name: 'resources.ecs.berth.dev',
+      admissionReviewVersions: ['v1'],
+      sideEffects: 'None',
+      failurePolicy: 'Fail',
+      matchPolicy: 'Equivalent',
+      timeoutSeconds: 5,
+      clientConfig: { url: 'https://127.0.0.1:9443/validate-berth', caBundle: Buffer.from(ca).toString('base64') },
+      rules: [{ operations: ['CREATE', 'UPDATE'], apiGroups: ['ecs.berth.dev'], apiVersions: ['*'], resources: ['taskdefinitions', 'services', 'fargateprofiles'], scope: '*' }],
+      matchConditions: [
+        { name: 'not-being-deleted', expression: '!has(object.metadata.deletionTimestamp)' },
+        { name: 'spec-changed', expression: "request.operation != 'UPDATE' || !has(object.spec) || !has(oldObject.spec) || object.spec != oldObject.spec" },
+      ],
+    }]);
+  });
+
   test('registered through a Service', () => {
     const [mutating] = webhookConfigurations({ endpoint: { service: { namespace: 'berth-system', name: 'berth-webhook', port: 443 } }, caBundle: ca, excludedNamespaces: [] }) as any[];
     expect(mutating.webhooks[0].clientConfig.service).toEqual({ namespace: 'berth-system', name: 'berth-webhook', port: 443, path: '/mutate-pods' });

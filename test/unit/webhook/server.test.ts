@@ -84,7 +84,7 @@ describe('admission server', () => {
   test('a handler that throws gets a refusal, and the server goes on', async () => {
     const reply = await call('/mutate-pods', review({ namespace: 'boom' }));
     expect(reply.status).toBe(200);
-    expect(JSON.parse(reply.body).response).toEqual({ uid: 'u1', allowed: false, status: { code: 500, reason: 'InternalError', message: 'berth: the pod webhook failed: kaboom' } });
+    expect(JSON.parse(reply.body).response).toEqual({ uid: 'u1', allowed: false, status: { code: 500, reason: 'InternalError', message: 'berth: the webhook failed: kaboom' } });
     expect(await counted({ result: 'error' })).toBe(1);
     expect((await call('/mutate-pods', review({ namespace: 'shop' }))).status).toBe(200);
   });
