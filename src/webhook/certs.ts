@@ -6,8 +6,9 @@
 // When the CA itself is renewed, the previous CA stays in the caBundle until it expires: a
 // replica that has not picked up the new serving certificate yet is still trusted.
 
-import { X509Certificate } from 'node:crypto';
-import { generateKey, keyFromPem, keyToPem, publicKeyOf, selfSignedCertificate, signedCertificate } from './x509.js';
+import { X509Certificate, createPrivateKey, type KeyObject } from 'node:crypto';
+import { createCa, signLeaf } from '../pki/certificates.js';
+import { generateKeyPair, keyPairFromPem, privateKeyToPem } from '../pki/keys.js';
 
 export interface CertificateBundle {
   caCert: string;
@@ -41,49 +42,52 @@ export function renewalNeeded(bundle: CertificateBundle | undefined, needs: Cert
   if (!bundle) return 'all';
   let ca: X509Certificate;
   let serving: X509Certificate;
+  let servingKey: KeyObject;
   try {
     ca = new X509Certificate(bundle.caCert);
+    if (!isP256(ca.publicKey) || !ca.checkPrivateKey(createPrivateKey(bundle.caKey))) return 'all';
     serving = new X509Certificate(bundle.cert);
-    keyFromPem(bundle.caKey);
-    keyFromPem(bundle.key);
+    servingKey = createPrivateKey(bundle.key);
   } catch {
     return 'all'; // unreadable: start over
   }
   if (now >= renewalTime(ca)) return 'all';
   if (!serving.checkIssued(ca) || !serving.verify(ca.publicKey)) return 'serving';
+  if (!serving.checkPrivateKey(servingKey)) return 'serving';
   if (now >= renewalTime(serving)) return 'serving';
   if (!covers(serving, needs)) return 'serving';
   return 'none';
 }
 
 /** The bundle with what `renewal` names made anew. */
-export function renew(bundle: CertificateBundle | undefined, renewal: Renewal, needs: CertificateNeeds, now: Date): CertificateBundle {
+export async function renew(bundle: CertificateBundle | undefined, renewal: Renewal, needs: CertificateNeeds, now: Date): Promise<CertificateBundle> {
   if (renewal === 'none' && bundle) return bundle;
   const notBefore = new Date(now.getTime() - BACKDATE_MS);
   let { caCert, caKey, previousCaCert } = bundle ?? {};
   if (renewal === 'all' || !caCert || !caKey) {
-    const key = generateKey();
+    const keys = await generateKeyPair();
     previousCaCert = bundle && stillValid(bundle.caCert, now) ? bundle.caCert : undefined;
-    caKey = keyToPem(key);
+    caKey = await privateKeyToPem(keys.privateKey);
     // A name per CA, so that two generations are told apart in logs and by openssl.
     const commonName = `berth-webhook-ca@${Math.floor(now.getTime() / 1000)}`;
-    caCert = selfSignedCertificate({ commonName, notBefore, notAfter: new Date(now.getTime() + needs.caLifetimeMs), ca: true }, key);
+    caCert = await createCa({ commonName }, { notBefore, notAfter: new Date(now.getTime() + needs.caLifetimeMs) }, keys);
   }
   const caNotAfter = expiry(caCert);
   const servingEnd = new Date(Math.min(now.getTime() + needs.servingLifetimeMs, caNotAfter.getTime()));
-  const key = generateKey();
-  const cert = signedCertificate(
-    { commonName: 'berth-webhook', notBefore, notAfter: servingEnd, dnsNames: needs.dnsNames, ipAddresses: needs.ipAddresses },
-    publicKeyOf(key),
-    { certificate: caCert, key: keyFromPem(caKey) },
+  const keys = await generateKeyPair();
+  const cert = await signLeaf(
+    { subject: { commonName: 'berth-webhook' }, usage: 'server', notBefore, notAfter: servingEnd, dnsNames: needs.dnsNames, ipAddresses: needs.ipAddresses },
+    keys.publicKey,
+    { certificate: caCert, privateKey: (await keyPairFromPem(caKey)).privateKey },
   );
-  return { caCert, caKey, ...(previousCaCert ? { previousCaCert } : {}), cert, key: keyToPem(key) };
+  return { caCert, caKey, ...(previousCaCert ? { previousCaCert } : {}), cert, key: await privateKeyToPem(keys.privateKey) };
 }
 
 /** The PEM the apiserver trusts: the CA, then the previous CA while it is valid. */
 export function caBundle(bundle: CertificateBundle, now: Date): string {
-  const previous = bundle.previousCaCert && stillValid(bundle.previousCaCert, now) ? bundle.previousCaCert : '';
-  return bundle.caCert + previous;
+  const previous = bundle.previousCaCert && stillValid(bundle.previousCaCert, now) ? [bundle.previousCaCert] : [];
+  // One certificate per block, each ending in a newline, whatever wrote them.
+  return [bundle.caCert, ...previous].map((pem) => `${pem.trimEnd()}\n`).join('');
 }
 
 export function expiry(pem: string): Date {
@@ -103,6 +107,11 @@ function stillValid(pem: string, now: Date): boolean {
   } catch {
     return false;
   }
+}
+
+// Certificates are signed with ECDSA P-256 here; a CA with another key is replaced.
+function isP256(key: KeyObject): boolean {
+  return key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1';
 }
 
 function covers(cert: X509Certificate, needs: CertificateNeeds): boolean {
