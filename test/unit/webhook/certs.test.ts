@@ -65,12 +65,37 @@ describe('renewal of the webhook certificates', () => {
     const next = await renew(fresh, 'all', needs, at(201));
     expect(next.caCert).not.toBe(fresh.caCert);
     expect(next.previousCaCert).toBe(fresh.caCert);
-    expect(cert(next.cert).checkIssued(cert(next.caCert))).toBe(true);
-    expect(cert(next.cert).verify(cert(fresh.caCert).publicKey)).toBe(false);
     expect(caBundle(next, at(201))).toBe(next.caCert + fresh.caCert);
     // The first CA expires after 300 days: then only the new one.
     expect(caBundle(next, at(300.1))).toBe(next.caCert);
     expect((await renew(next, 'all', needs, at(400))).previousCaCert).toBe(next.caCert);
+  });
+
+  test('a renewed CA is only trusted at first: the serving certificate of the previous CA stays for the handover', async () => {
+    const day = at(201);
+    const minutes = (n: number) => new Date(day.getTime() + n * 60_000);
+    const fresher = await renew(fresh, 'serving', needs, at(195)); // serving renewed six days before
+    const next = await renew(fresher, 'all', needs, day);
+    expect(next.cert).toBe(fresher.cert);
+    expect(next.key).toBe(fresher.key);
+    expect(cert(next.cert).verify(cert(next.previousCaCert!).publicKey)).toBe(true);
+    expect(renewalNeeded(next, needs, minutes(4.9))).toBe('none');
+    expect(renewalNeeded(next, needs, minutes(5.1))).toBe('serving');
+    const served = await renew(next, 'serving', needs, minutes(10));
+    expect(served.caCert).toBe(next.caCert);
+    expect(served.previousCaCert).toBe(fresh.caCert);
+    expect(cert(served.cert).verify(cert(next.caCert).publicKey)).toBe(true);
+    expect(renewalNeeded(served, needs, minutes(10))).toBe('none');
+  });
+
+  test('no handover for a serving certificate that is due, or lacks a name', async () => {
+    // fresh's serving certificate is past two thirds of its life at day 201.
+    const due = await renew(fresh, 'all', needs, at(201));
+    expect(due.cert).not.toBe(fresh.cert);
+    expect(cert(due.cert).verify(cert(due.caCert).publicKey)).toBe(true);
+    const fresher = await renew(fresh, 'serving', needs, at(195));
+    const renamed = await renew(fresher, 'all', { ...needs, dnsNames: ['berth-webhook.ns.svc'] }, at(201));
+    expect(renamed.cert).not.toBe(fresher.cert);
   });
 
   test('an expired CA is replaced, and not kept as the previous one', async () => {
@@ -171,9 +196,12 @@ describe('a bundle written by the earlier encoder', () => {
     expect(renewalNeeded(next, fixture.needs, when)).toBe('none');
   });
 
-  test('is replaced by a new CA that keeps the old one trusted', async () => {
+  test('is replaced by a new CA that keeps the old one trusted, and its serving certificate for the handover', async () => {
     const next = await renew(old, 'all', fixture.needs, when);
     expect(next.previousCaCert).toBe(old.caCert);
+    expect(next.cert).toBe(old.cert);
     expect(caBundle(next, when)).toBe(next.caCert + old.caCert);
+    expect(renewalNeeded(next, fixture.needs, new Date(when.getTime() + 60_000))).toBe('none');
+    expect(renewalNeeded(next, fixture.needs, new Date(when.getTime() + 600_000))).toBe('serving');
   });
 });
