@@ -1,8 +1,7 @@
 // Keys for certificates: EC P-256, held as WebCrypto keys (what the X.509 library signs with)
 // and stored as PEM (PKCS#8 for private keys, SPKI for public keys), as Kubernetes reads them.
 
-import { createPrivateKey, createPublicKey, webcrypto } from 'node:crypto';
-import { x509 } from './library.js';
+import { KeyObject, createPrivateKey, createPublicKey, webcrypto } from 'node:crypto';
 
 export type KeyPair = webcrypto.CryptoKeyPair;
 export type Key = webcrypto.CryptoKey;
@@ -13,12 +12,12 @@ export async function generateKeyPair(): Promise<KeyPair> {
   return webcrypto.subtle.generateKey(EC_P256, true, ['sign', 'verify']);
 }
 
-export async function privateKeyToPem(key: Key): Promise<string> {
-  return pem(await webcrypto.subtle.exportKey('pkcs8', key), x509.PemConverter.PrivateKeyTag);
+export function privateKeyToPem(key: Key): string {
+  return KeyObject.from(key).export({ type: 'pkcs8', format: 'pem' }).toString();
 }
 
-export async function publicKeyToPem(key: Key): Promise<string> {
-  return pem(await webcrypto.subtle.exportKey('spki', key), x509.PemConverter.PublicKeyTag);
+export function publicKeyToPem(key: Key): string {
+  return KeyObject.from(key).export({ type: 'spki', format: 'pem' }).toString();
 }
 
 /** The key pair of a PEM private key (PKCS#8 or SEC 1). Only EC P-256 keys are signed with here. */
@@ -34,9 +33,4 @@ export async function keyPairFromPem(text: string): Promise<KeyPair> {
     privateKey: await webcrypto.subtle.importKey('pkcs8', pkcs8, EC_P256, true, ['sign']),
     publicKey: await webcrypto.subtle.importKey('spki', spki, EC_P256, true, ['verify']),
   };
-}
-
-/** PEM with a final newline, so that certificates concatenate into a valid bundle. */
-export function pem(der: ArrayBuffer, label: string): string {
-  return `${x509.PemConverter.encode(der, label)}\n`;
 }

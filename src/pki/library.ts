@@ -1,7 +1,10 @@
-// @peculiar/x509 as this project loads it. The library resolves its algorithms through tsyringe,
-// which needs the Reflect metadata API at import time; importing it through this module loads
-// the polyfill first (ES modules evaluate their imports in order).
+// @peculiar/x509, loaded when a certificate is first made rather than with every CLI command
+// (it takes a noticeable part of a second to load). The library resolves its algorithms through
+// tsyringe, which needs the Reflect metadata API when it loads: the polyfill comes first.
 
-import 'reflect-metadata';
+export type X509 = typeof import('@peculiar/x509');
 
-export * as x509 from '@peculiar/x509';
+export async function loadX509(): Promise<X509> {
+  await import('reflect-metadata');
+  return import('@peculiar/x509');
+}

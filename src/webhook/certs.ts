@@ -76,7 +76,7 @@ export async function renew(bundle: CertificateBundle | undefined, renewal: Rene
   if (renewal === 'all' || !caCert || !caKey) {
     const keys = await generateKeyPair();
     previousCaCert = bundle && stillValid(bundle.caCert, now) ? bundle.caCert : undefined;
-    caKey = await privateKeyToPem(keys.privateKey);
+    caKey = privateKeyToPem(keys.privateKey);
     // A name per CA, so that two generations are told apart in logs and by openssl.
     const commonName = `berth-webhook-ca@${Math.floor(now.getTime() / 1000)}`;
     caCert = await createCa({ commonName }, { notBefore, notAfter: new Date(now.getTime() + needs.caLifetimeMs) }, keys);
@@ -92,7 +92,7 @@ export async function renew(bundle: CertificateBundle | undefined, renewal: Rene
     keys.publicKey,
     { certificate: caCert, privateKey: (await keyPairFromPem(caKey)).privateKey },
   );
-  return { caCert, caKey, ...(previousCaCert ? { previousCaCert } : {}), cert, key: await privateKeyToPem(keys.privateKey) };
+  return { caCert, caKey, ...(previousCaCert ? { previousCaCert } : {}), cert, key: privateKeyToPem(keys.privateKey) };
 }
 
 /** The PEM the apiserver trusts: the CA, then the previous CA while it is valid. */

@@ -1,14 +1,17 @@
 import { describe, expect, test } from '@jest/globals';
+import type { X509Certificate as LibraryCertificate } from '@peculiar/x509';
 import { X509Certificate, createPrivateKey, createPublicKey, generateKeyPairSync, webcrypto } from 'node:crypto';
 import { createCa, signLeaf } from '../../../src/pki/certificates.js';
 import { generateKeyPair, keyPairFromPem, privateKeyToPem, publicKeyToPem } from '../../../src/pki/keys.js';
-import { x509 } from '../../../src/pki/library.js';
+import { loadX509 } from '../../../src/pki/library.js';
+
+const x509 = await loadX509();
 
 // Certificates read back two ways: by node's X509Certificate (OpenSSL) and by the library.
 
 const now = new Date('2026-11-22T12:00:00Z');
 const hours = (n: number) => new Date(now.getTime() + n * 3600_000);
-const crypto = webcrypto as unknown as Parameters<x509.X509Certificate['verify']>[1];
+const crypto = webcrypto as unknown as Parameters<LibraryCertificate['verify']>[1];
 
 const caKeys = await generateKeyPair();
 const caPem = await createCa({ commonName: 'berth-webhook-ca@1' }, { notBefore: hours(-1), notAfter: hours(24 * 3650) }, caKeys);
@@ -33,11 +36,11 @@ const libCa = new x509.X509Certificate(caPem);
 const libServing = new x509.X509Certificate(servingPem);
 const libClient = new x509.X509Certificate(clientPem);
 
-const flags = (cert: x509.X509Certificate) => cert.getExtension(x509.KeyUsagesExtension);
-const basic = (cert: x509.X509Certificate) => cert.getExtension(x509.BasicConstraintsExtension);
-const ski = (cert: x509.X509Certificate) => cert.getExtension(x509.SubjectKeyIdentifierExtension)?.keyId;
-const aki = (cert: x509.X509Certificate) => cert.getExtension(x509.AuthorityKeyIdentifierExtension)?.keyId;
-const eku = (cert: x509.X509Certificate) => cert.getExtension(x509.ExtendedKeyUsageExtension)?.usages;
+const flags = (cert: LibraryCertificate) => cert.getExtension(x509.KeyUsagesExtension);
+const basic = (cert: LibraryCertificate) => cert.getExtension(x509.BasicConstraintsExtension);
+const ski = (cert: LibraryCertificate) => cert.getExtension(x509.SubjectKeyIdentifierExtension)?.keyId;
+const aki = (cert: LibraryCertificate) => cert.getExtension(x509.AuthorityKeyIdentifierExtension)?.keyId;
+const eku = (cert: LibraryCertificate) => cert.getExtension(x509.ExtendedKeyUsageExtension)?.usages;
 
 describe('the CA', () => {
   test('is a CA with path length 0 that signs certificates and CRLs, both critical', () => {
@@ -105,7 +108,7 @@ describe('a serving certificate', () => {
   });
 
   test('holds the public key it was made for, and lives exactly as asked', async () => {
-    expect(nodeServing.checkPrivateKey(createPrivateKey(await privateKeyToPem(servingKeys.privateKey)))).toBe(true);
+    expect(nodeServing.checkPrivateKey(createPrivateKey(privateKeyToPem(servingKeys.privateKey)))).toBe(true);
     expect(new Date(nodeServing.validFrom)).toEqual(hours(-1));
     expect(new Date(nodeServing.validTo)).toEqual(hours(24 * 90));
   });
@@ -150,16 +153,16 @@ describe('refusals', () => {
 
 describe('keys', () => {
   test('a private key read back from PEM signs what its certificate verifies', async () => {
-    const text = await privateKeyToPem(caKeys.privateKey);
+    const text = privateKeyToPem(caKeys.privateKey);
     expect(text).toMatch(/^-----BEGIN PRIVATE KEY-----\n[\s\S]+\n-----END PRIVATE KEY-----\n$/);
     const again = await keyPairFromPem(text);
     const leaf = await signLeaf({ subject: { commonName: 'y' }, usage: 'server', notBefore: hours(-1), notAfter: hours(1) }, servingKeys.publicKey, { certificate: caPem, privateKey: again.privateKey });
     expect(new X509Certificate(leaf).verify(nodeCa.publicKey)).toBe(true);
-    expect(await publicKeyToPem(again.publicKey)).toBe(createPublicKey(text).export({ type: 'spki', format: 'pem' }));
+    expect(publicKeyToPem(again.publicKey)).toBe(createPublicKey(text).export({ type: 'spki', format: 'pem' }));
   });
 
   test('a SEC 1 EC key is read too', async () => {
-    const sec1 = createPrivateKey(await privateKeyToPem(caKeys.privateKey)).export({ type: 'sec1', format: 'pem' }).toString();
+    const sec1 = createPrivateKey(privateKeyToPem(caKeys.privateKey)).export({ type: 'sec1', format: 'pem' }).toString();
     await expect(keyPairFromPem(sec1)).resolves.toHaveProperty('privateKey');
   });
 

@@ -5,7 +5,9 @@ import { once } from 'node:events';
 import { createServer, request } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { caBundle, renew, renewalNeeded, type CertificateBundle, type CertificateNeeds } from '../../../src/webhook/certs.js';
-import { x509 } from '../../../src/pki/library.js';
+import { loadX509 } from '../../../src/pki/library.js';
+
+const x509 = await loadX509();
 
 const DAY = 86_400_000;
 const start = new Date('2026-11-22T12:00:00Z');
