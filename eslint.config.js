@@ -23,7 +23,7 @@ export default tseslint.config(
   },
   {
     // Pure folders compute; they never talk to the cluster.
-    files: ['src/api/**', 'src/render/**', 'src/placement/**', 'src/fargate/**', 'src/convert/**', 'src/ecs/**'],
+    files: ['src/api/**', 'src/render/**', 'src/placement/**', 'src/fargate/**', 'src/convert/**', 'src/ecs/**', 'src/pki/**'],
     rules: {
       'no-restricted-imports': ['error', {
         patterns: [

@@ -1,9 +1,11 @@
-import { execFile } from 'node:child_process';
+// The embedded control plane's certificates: a CA, the apiserver's serving certificate (valid for
+// 127.0.0.1 and the in-cluster names), an admin client certificate in system:masters, and the
+// service-account signing key pair. Made in-process (src/pki), so no openssl is needed.
+
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-
-const run = promisify(execFile);
+import { createCa, signLeaf, type LeafSpec } from '../pki/certificates.js';
+import { generateKeyPair, privateKeyToPem, publicKeyToPem } from '../pki/keys.js';
 
 /** File paths of the local cluster's certificates and keys. */
 export interface Pki {
@@ -27,44 +29,45 @@ export function pkiPaths(dir: string): Pki {
   };
 }
 
-async function openssl(args: string[], cwd: string): Promise<void> {
-  try {
-    await run('openssl', args, { cwd });
-  } catch (err) {
-    const e = err as { stderr?: string; code?: string };
-    if (e.code === 'ENOENT') throw new Error('openssl is needed to create the local cluster certificates; install it (apt-get install openssl)', { cause: err });
-    throw new Error(`openssl ${args[0]} failed: ${e.stderr ?? String(err)}`, { cause: err });
-  }
-}
+const DAY = 24 * 60 * 60 * 1000;
+/** A local cluster is not rotated: its certificates outlive it. */
+const LIFETIME_MS = 3650 * DAY;
+/** A clock a little behind still accepts them. */
+const BACKDATE_MS = 60 * 60 * 1000;
 
-/** Signs a leaf certificate with the CA. `extensions` is an openssl extension section body. */
-export async function signLeaf(dir: string, ca: { cert: string; key: string }, name: string, subject: string, extensions: string): Promise<{ cert: string; key: string }> {
-  const key = join(dir, `${name}.key`);
-  const csr = join(dir, `${name}.csr`);
-  const cert = join(dir, `${name}.crt`);
-  const ext = join(dir, `${name}.ext`);
-  writeFileSync(ext, extensions);
-  await openssl(['req', '-newkey', 'rsa:2048', '-nodes', '-subj', subject, '-keyout', key, '-out', csr], dir);
-  await openssl(['x509', '-req', '-in', csr, '-CA', ca.cert, '-CAkey', ca.key, '-CAcreateserial', '-days', '3650', '-out', cert, '-extfile', ext], dir);
-  return { cert, key };
-}
+/** The names a client may use for the apiserver: loopback, and what pods see (10.96.0.1). */
+export const APISERVER_DNS_NAMES = ['localhost', 'kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local'];
+export const APISERVER_IP_ADDRESSES = ['127.0.0.1', '10.96.0.1'];
 
 /**
- * Creates the CA, the apiserver's serving certificate (valid for 127.0.0.1 and the in-cluster
- * names), an admin client certificate in system:masters, and the service-account signing key.
- * Existing files are kept so a restarted cluster keeps trusting its kubeconfig.
+ * Creates the certificates and keys, unless every file is there already: a restarted cluster
+ * keeps trusting its kubeconfig.
  */
-export async function ensurePki(dir: string): Promise<Pki> {
+export async function ensurePki(dir: string, now = new Date()): Promise<Pki> {
   const pki = pkiPaths(dir);
   if (Object.values(pki).every(existsSync)) return pki;
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  await openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '3650', '-subj', '/CN=berth-local-ca', '-keyout', pki.caKey, '-out', pki.caCert], dir);
-  const ca = { cert: pki.caCert, key: pki.caKey };
-  await signLeaf(dir, ca, 'apiserver', '/CN=kube-apiserver',
-    'subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local,IP:10.96.0.1\n' +
-      'extendedKeyUsage=serverAuth\n');
-  await signLeaf(dir, ca, 'admin', '/O=system:masters/CN=berth-admin', 'extendedKeyUsage=clientAuth\n');
-  await openssl(['genrsa', '-out', pki.serviceAccountKey, '2048'], dir);
-  await openssl(['rsa', '-in', pki.serviceAccountKey, '-pubout', '-out', pki.serviceAccountPub], dir);
+  const validity = { notBefore: new Date(now.getTime() - BACKDATE_MS), notAfter: new Date(now.getTime() + LIFETIME_MS) };
+
+  const caKeys = await generateKeyPair();
+  const caCert = await createCa({ commonName: 'berth-local-ca' }, validity, caKeys);
+  writeKey(pki.caKey, privateKeyToPem(caKeys.privateKey));
+  writeFileSync(pki.caCert, caCert);
+  const issuer = { certificate: caCert, privateKey: caKeys.privateKey };
+  const leaf = async (spec: Omit<LeafSpec, 'notBefore' | 'notAfter'>, certFile: string, keyFile: string) => {
+    const keys = await generateKeyPair();
+    writeKey(keyFile, privateKeyToPem(keys.privateKey));
+    writeFileSync(certFile, await signLeaf({ ...spec, ...validity }, keys.publicKey, issuer));
+  };
+  await leaf({ subject: { commonName: 'kube-apiserver' }, usage: 'server', dnsNames: APISERVER_DNS_NAMES, ipAddresses: APISERVER_IP_ADDRESSES }, pki.serverCert, pki.serverKey);
+  await leaf({ subject: { commonName: 'berth-admin', organizations: ['system:masters'] }, usage: 'client' }, pki.adminCert, pki.adminKey);
+
+  const serviceAccount = await generateKeyPair();
+  writeKey(pki.serviceAccountKey, privateKeyToPem(serviceAccount.privateKey));
+  writeFileSync(pki.serviceAccountPub, publicKeyToPem(serviceAccount.publicKey));
   return pki;
+}
+
+function writeKey(path: string, pem: string): void {
+  writeFileSync(path, pem, { mode: 0o600 });
 }

@@ -77,7 +77,7 @@ export class CertificateRotator {
         chosen = stored!.bundle;
         break;
       }
-      const next = renew(stored?.bundle, renewal, needs, now);
+      const next = await renew(stored?.bundle, renewal, needs, now);
       if (await store.save(next, stored?.version)) {
         this.options.logger?.info({ renewed: renewal === 'all' ? 'ca and serving certificate' : 'serving certificate', store: store.description }, 'renewed the webhook certificates');
         chosen = next;

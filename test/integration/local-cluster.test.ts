@@ -1,5 +1,7 @@
+import { X509Certificate } from 'node:crypto';
+import { connect } from 'node:tls';
 import { isLoopback, listeningSockets } from '../../src/local/sockets.js';
-import { apply, kubectlJson, newNamespace, testCluster, waitFor } from './cluster.js';
+import { apply, kubectl, kubectlJson, newNamespace, testCluster, waitFor } from './cluster.js';
 
 // What the embedded control plane promises every other test: real scheduling onto labelled fake
 // node pools, RuntimeClass routing to the isolated pool, and a task image that fails for real.
@@ -104,5 +106,32 @@ describe('embedded control plane', () => {
     const sockets = listeningSockets(testCluster().processes.map((p) => p.pid));
     expect(sockets.length).toBeGreaterThanOrEqual(5);
     expect(sockets.filter((s) => !isLoopback(s.address))).toEqual([]);
+  });
+
+  test('the apiserver serves a certificate of the cluster CA, and the admin is in system:masters', async () => {
+    const cluster = testCluster();
+    const served = await new Promise<X509Certificate>((resolve, reject) => {
+      const socket = connect({ host: '127.0.0.1', port: cluster.ports.apiserver, servername: 'kubernetes.default.svc', rejectUnauthorized: false }, () => {
+        resolve(new X509Certificate(socket.getPeerCertificate().raw));
+        socket.end();
+      });
+      socket.on('error', reject);
+    });
+    expect(served.subject).toBe('CN=kube-apiserver');
+    expect(served.checkIP('127.0.0.1')).toBe('127.0.0.1');
+    expect(served.checkIP('10.96.0.1')).toBe('10.96.0.1');
+    expect(served.checkHost('kubernetes.default.svc', { subject: 'never' })).toBe('kubernetes.default.svc');
+    expect(served.publicKey.asymmetricKeyDetails?.namedCurve).toBe('prime256v1');
+    const whoami = await kubectlJson(['auth', 'whoami']);
+    expect(whoami.status.userInfo).toMatchObject({ username: 'berth-admin', groups: expect.arrayContaining(['system:masters']) });
+  });
+
+  test('service-account tokens are signed with the cluster key and accepted by the apiserver', async () => {
+    const token = (await kubectl(['create', 'token', 'default', '-n', 'default'])).trim();
+    const header = JSON.parse(Buffer.from(token.split('.')[0], 'base64url').toString());
+    expect(header.alg).toBe('ES256');
+    const review = { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', spec: { token } };
+    const reviewed = JSON.parse(await kubectl(['create', '-o', 'json', '-f', '-'], JSON.stringify(review)));
+    expect(reviewed.status).toMatchObject({ authenticated: true, user: { username: 'system:serviceaccount:default:default' } });
   });
 });

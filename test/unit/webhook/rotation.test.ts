@@ -1,4 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
+import { X509Certificate } from 'node:crypto';
 import type { CertificateBundle, CertificateNeeds } from '../../../src/webhook/certs.js';
 import { MemoryCertificateStore, type CertificateStore, type StoredBundle } from '../../../src/webhook/certstore.js';
 import { CertificateRotator, type CertificateChange } from '../../../src/webhook/rotation.js';
@@ -43,16 +44,41 @@ describe('certificate rotation', () => {
     expect(r.current!.caCert).toBe(before.caCert);
   });
 
-  test('a renewed CA changes the CA bundle: both CAs, the new one first', async () => {
+  test('a renewed CA is trusted first (both CAs, the new one first), and serves from the next check on', async () => {
     const store = new MemoryCertificateStore();
     const c = clock();
     const r = rotator(store, c.now);
     await r.check();
-    const oldCa = r.current!.caCert;
-    c.advanceDays(201);
+    const first = r.current!;
+    c.advanceDays(195);
+    await r.check(); // the serving certificate's own renewal
+    const servedBefore = r.current!;
+    c.advanceDays(6);
+    const trusted = await r.check();
+    expect(trusted).toEqual(expect.objectContaining({ caChanged: true, servingChanged: false }));
+    expect(trusted!.caBundle).toBe(r.current!.caCert + first.caCert);
+    expect(r.current!.cert).toBe(servedBefore.cert);
+    // The next check, ten minutes on: a serving certificate of the new CA; the caBundle stays.
+    c.advanceDays(10 / (24 * 60));
+    const served = await r.check();
+    expect(served).toEqual(expect.objectContaining({ caChanged: false, servingChanged: true }));
+    expect(new X509Certificate(r.current!.cert).verify(new X509Certificate(r.current!.caCert).publicKey)).toBe(true);
+    expect(served!.caBundle).toBe(trusted!.caBundle);
+    expect(r.current!.previousCaCert).toBe(first.caCert);
+  });
+
+  test('a CA renewed long after it expired (the operator was down) serves at once', async () => {
+    const store = new MemoryCertificateStore();
+    const c = clock();
+    const r = rotator(store, c.now);
+    await r.check();
+    const first = r.current!;
+    c.advanceDays(400);
     const change = await r.check();
     expect(change).toEqual(expect.objectContaining({ caChanged: true, servingChanged: true }));
-    expect(change!.caBundle).toBe(r.current!.caCert + oldCa);
+    expect(r.current!.previousCaCert).toBeUndefined();
+    expect(change!.caBundle).toBe(r.current!.caCert);
+    expect(r.current!.cert).not.toBe(first.cert);
   });
 
   test('replicas sharing a store use one bundle; one that renews is followed by the others', async () => {

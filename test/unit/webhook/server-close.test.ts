@@ -8,7 +8,7 @@ import { startAdmissionServer, type AdmissionServer } from '../../../src/webhook
 // wait for them, yet must answer a review that is already being read.
 
 const needs: CertificateNeeds = { dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'], caLifetimeMs: 86_400_000, servingLifetimeMs: 3_600_000 };
-const bundle = renew(undefined, 'all', needs, new Date());
+const bundle = await renew(undefined, 'all', needs, new Date());
 const body = JSON.stringify({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', request: { uid: 'u1', operation: 'CREATE', namespace: 'shop' } });
 const agents: https.Agent[] = [];
 

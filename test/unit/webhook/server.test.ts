@@ -11,7 +11,7 @@ import { startAdmissionServer, type AdmissionServer } from '../../../src/webhook
 // The HTTPS shell over real TLS: certificates from certs.ts, requests as the apiserver sends them.
 
 const needs: CertificateNeeds = { dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'], caLifetimeMs: 86_400_000, servingLifetimeMs: 3_600_000 };
-const bundle = renew(undefined, 'all', needs, new Date());
+const bundle = await renew(undefined, 'all', needs, new Date());
 const registry = new Registry();
 const metrics = new AdmissionMetrics(registry);
 const outcomes: PodOutcome[] = [];
@@ -115,7 +115,7 @@ describe('admission server', () => {
 
   test('a renewed certificate is served to new connections without a restart', async () => {
     const before = await call('/mutate-pods', review({}));
-    const next = renew(bundle, 'serving', needs, new Date());
+    const next = await renew(bundle, 'serving', needs, new Date());
     server.setCertificate({ cert: next.cert, key: next.key });
     const after = await call('/mutate-pods', review({}));
     expect(after.status).toBe(200);
@@ -123,7 +123,7 @@ describe('admission server', () => {
   });
 
   test('a client that does not trust the CA cannot talk to it', async () => {
-    const other = renew(undefined, 'all', needs, new Date());
+    const other = await renew(undefined, 'all', needs, new Date());
     await expect(call('/mutate-pods', review({}), { ca: other.caCert })).rejects.toThrow();
   });
 });
