@@ -56,7 +56,7 @@ const cases: [string, unknown, AdmissionContext, string][] = [
     'an invalid regular expression in memberOf',
     service({ placementConstraints: [{ type: 'memberOf', expression: 'attribute:x =~ (ab' }] }),
     {},
-    "InvalidParameterException: spec.placementConstraints[0].expression: at column 16: invalid regular expression '(ab'",
+    "InvalidParameterException: spec.placementConstraints[0].expression: at column 16: '(ab': invalid regular expression (RE2 syntax)",
   ],
   [
     'an unknown placement strategy field',
