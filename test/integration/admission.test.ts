@@ -90,7 +90,7 @@ describe('admission of TaskDefinitions and Services', () => {
     const names = ['a', 'b', 'c', 'd', 'e'];
     const containers = names.map((n, i) => container(n, { dependsOn: [{ containerName: names[(i + 1) % names.length], condition: 'START' }] }));
     expect(await refusal(taskDefinition('cycle', { containerDefinitions: containers }))).toContain(
-      'denied the request: ClientException: spec.containerDefinitions[0].dependsOn: spec.containerDefinitions[].dependsOn must not form a cycle',
+      'denied the request: ClientException: spec.containerDefinitions[0].dependsOn, spec.containerDefinitions[1].dependsOn, spec.containerDefinitions[2].dependsOn, spec.containerDefinitions[3].dependsOn, spec.containerDefinitions[4].dependsOn: spec.containerDefinitions[].dependsOn must not form a cycle',
     );
   });
 
