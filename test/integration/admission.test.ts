@@ -124,6 +124,15 @@ describe('admission of TaskDefinitions and Services', () => {
     expect((await kubectlJson(['get', 'services.ecs.berth.dev', 'web', '-n', ns])).spec.launchType).toBe('EC2');
   });
 
+  test('the configuration: CREATE and UPDATE of the three kinds, fail closed, our URL; put back when deleted', async () => {
+    const [webhook] = (await kubectlJson(['get', 'validatingwebhookconfiguration', CONFIGURATION])).webhooks;
+    expect(webhook).toEqual(expect.objectContaining({ name: 'resources.ecs.berth.dev', failurePolicy: 'Fail', sideEffects: 'None' }));
+    expect(webhook.rules).toEqual([expect.objectContaining({ operations: ['CREATE', 'UPDATE'], apiGroups: ['ecs.berth.dev'], resources: ['taskdefinitions', 'services', 'fargateprofiles'] })]);
+    expect(webhook.clientConfig.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/validate-berth$/);
+    await kubectl(['delete', 'validatingwebhookconfiguration', CONFIGURATION]);
+    await untilServed();
+  });
+
   test('a Service whose task definition does not exist yet is accepted: files apply in any order', async () => {
     await apply(service('early', { taskDefinition: 'later', launchType: 'FARGATE' }));
     await apply(taskDefinition('later', { requiresCompatibilities: ['FARGATE'], networkMode: 'awsvpc', cpu: '256', memory: '512' }));
