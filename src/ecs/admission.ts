@@ -56,9 +56,15 @@ export function admitResource(object: unknown, context: AdmissionContext = {}): 
   return findings.length === 0 ? { allowed: true } : { allowed: false, exception, findings };
 }
 
-/** The refusal as one line: `InvalidParameterException: spec.x: rule; spec.y: rule`. */
+/**
+ * The refusal as one line, `InvalidParameterException: spec.x: rule; spec.y, spec.z: other rule`:
+ * the fields that break one rule (every container on a dependsOn cycle) are named together.
+ */
 export function admissionMessage(verdict: Extract<AdmissionVerdict, { allowed: false }>): string {
-  return `${verdict.exception}: ${verdict.findings.map(formatFinding).join('; ')}`;
+  const byRule = new Map<string, string[]>();
+  for (const f of verdict.findings) byRule.set(f.message, [...(byRule.get(f.message) ?? []), ...(f.path ? [f.path] : [])]);
+  const parts = [...byRule].map(([message, paths]) => formatFinding({ path: paths.join(', '), message }));
+  return `${verdict.exception}: ${parts.join('; ')}`;
 }
 
 export function formatFinding(f: AdmissionFinding): string {
@@ -67,12 +73,17 @@ export function formatFinding(f: AdmissionFinding): string {
 
 function findingsOf(object: unknown, context: AdmissionContext): AdmissionFinding[] {
   const valid = validateResource(object);
-  // The schema's messages already start with the field they are about.
-  if (!valid.ok) return valid.errors.map((message) => ({ path: '', message }));
+  if (!valid.ok) return valid.errors.map(schemaFinding);
   const resource = object as { kind: string; metadata: { name: string; namespace?: string }; spec: unknown };
   if (resource.kind === TASK_DEFINITION_KIND) return taskDefinitionFindings(resource.metadata.name, resource.spec as TaskDefinitionSpec);
   if (resource.kind === SERVICE_KIND) return serviceFindings(resource as ServiceObject, context);
   return [];
+}
+
+// The schema's messages start with the field they are about (`spec.desiredCount: Too small …`).
+function schemaFinding(line: string): AdmissionFinding {
+  const match = /^((?:spec|metadata)[\w.[\]-]*): (.*)$/s.exec(line);
+  return match ? { path: match[1], message: match[2] } : { path: '', message: line };
 }
 
 // The renderer refuses what ECS itself would not register (dependsOn order and cycles, reserved

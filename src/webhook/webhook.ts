@@ -151,7 +151,7 @@ function knownTaskDefinition(o: Pick<PodWebhookOptions, 'taskDefinitions' | 'rev
   for (const cr of o.revisions.byIndex('owner', joinKey(namespace, ref.family))) {
     const stored = readControllerRevision(cr);
     if (stored?.revision === ref.revision) {
-      return { label: `${ref.family}:${ref.revision}`, spec: stored.spec, inactive: deregisteredRevisions(td as TaskDefinition).revisions.has(ref.revision) };
+      return { label: `${ref.family}:${ref.revision}`, spec: stored.spec, inactive: deregisteredRevisions(td).revisions.has(ref.revision) };
     }
   }
   return undefined;

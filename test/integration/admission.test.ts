@@ -90,7 +90,7 @@ describe('admission of TaskDefinitions and Services', () => {
     const names = ['a', 'b', 'c', 'd', 'e'];
     const containers = names.map((n, i) => container(n, { dependsOn: [{ containerName: names[(i + 1) % names.length], condition: 'START' }] }));
     expect(await refusal(taskDefinition('cycle', { containerDefinitions: containers }))).toContain(
-      'denied the request: ClientException: spec.containerDefinitions[0].dependsOn: spec.containerDefinitions[].dependsOn must not form a cycle',
+      'denied the request: ClientException: spec.containerDefinitions[0].dependsOn, spec.containerDefinitions[1].dependsOn, spec.containerDefinitions[2].dependsOn, spec.containerDefinitions[3].dependsOn, spec.containerDefinitions[4].dependsOn: spec.containerDefinitions[].dependsOn must not form a cycle',
     );
   });
 
@@ -122,6 +122,15 @@ describe('admission of TaskDefinitions and Services', () => {
     // Switching a running EC2 Service over is refused the same way, and leaves it as it was.
     expect(await refusal(service('web', { launchType: 'FARGATE', taskDefinition: 'legacy' }))).toContain('task definition legacy does not support launch type FARGATE');
     expect((await kubectlJson(['get', 'services.ecs.berth.dev', 'web', '-n', ns])).spec.launchType).toBe('EC2');
+  });
+
+  test('the configuration: CREATE and UPDATE of the three kinds, fail closed, our URL; put back when deleted', async () => {
+    const [webhook] = (await kubectlJson(['get', 'validatingwebhookconfiguration', CONFIGURATION])).webhooks;
+    expect(webhook).toEqual(expect.objectContaining({ name: 'resources.ecs.berth.dev', failurePolicy: 'Fail', sideEffects: 'None' }));
+    expect(webhook.rules).toEqual([expect.objectContaining({ operations: ['CREATE', 'UPDATE'], apiGroups: ['ecs.berth.dev'], resources: ['taskdefinitions', 'services', 'fargateprofiles'] })]);
+    expect(webhook.clientConfig.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/validate-berth$/);
+    await kubectl(['delete', 'validatingwebhookconfiguration', CONFIGURATION]);
+    await untilServed();
   });
 
   test('a Service whose task definition does not exist yet is accepted: files apply in any order', async () => {

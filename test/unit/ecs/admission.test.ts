@@ -38,7 +38,7 @@ const cases: [string, unknown, AdmissionContext, string][] = [
       containerDefinitions: ['a', 'b', 'c', 'd', 'e'].map((n, i, all) => container(n, { dependsOn: [{ containerName: all[(i + 1) % all.length], condition: 'START' }] })),
     }),
     {},
-    'ClientException: spec.containerDefinitions[0].dependsOn: spec.containerDefinitions[].dependsOn must not form a cycle',
+    'ClientException: spec.containerDefinitions[0].dependsOn, spec.containerDefinitions[1].dependsOn, spec.containerDefinitions[2].dependsOn, spec.containerDefinitions[3].dependsOn, spec.containerDefinitions[4].dependsOn: spec.containerDefinitions[].dependsOn must not form a cycle',
   ],
   [
     'what the renderer refuses: containers reserving more than the task',

@@ -100,6 +100,6 @@ describe('validate-berth', () => {
     const c = (name: string, dep: string) => ({ name, image: 'nginx', memory: 64, dependsOn: [{ containerName: dep, condition: 'START' }] });
     const td = { apiVersion: API, kind: 'TaskDefinition', metadata: { name: 'web' }, spec: { containerDefinitions: [c('a', 'b'), c('b', 'c'), c('c', 'd'), c('d', 'e'), c('e', 'a')] } };
     const h = validateBerthResource(request(td, { resource: { group: 'ecs.berth.dev', version: 'v1alpha1', resource: 'taskdefinitions' }, kind: { group: 'ecs.berth.dev', version: 'v1alpha1', kind: 'TaskDefinition' } }), {});
-    expect(h.response.status?.message).toMatch(/^ClientException: spec\.containerDefinitions\[0\]\.dependsOn: spec\.containerDefinitions\[\]\.dependsOn must not form a cycle/);
+    expect(h.response.status?.message).toBe('ClientException: spec.containerDefinitions[0].dependsOn, spec.containerDefinitions[1].dependsOn, spec.containerDefinitions[2].dependsOn, spec.containerDefinitions[3].dependsOn, spec.containerDefinitions[4].dependsOn: spec.containerDefinitions[].dependsOn must not form a cycle');
   });
 });
