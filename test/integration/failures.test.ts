@@ -9,10 +9,10 @@ import { useOperator } from './operator.js';
 const API = 'ecs.berth.dev/v1alpha1';
 const DENIAL = 'Deployments are not allowed in this namespace';
 
-function taskDefinition(ns: string, image: string) {
+function taskDefinition(ns: string, image: string, extra: Record<string, unknown> = {}) {
   return {
     apiVersion: API, kind: 'TaskDefinition', metadata: { name: 'web', namespace: ns },
-    spec: { family: 'web', containerDefinitions: [{ name: 'app', image, cpu: 128, memory: 128, essential: true, portMappings: [{ containerPort: 80 }] }] },
+    spec: { family: 'web', containerDefinitions: [{ name: 'app', image, cpu: 128, memory: 128, essential: true, portMappings: [{ containerPort: 80 }] }], ...extra },
   };
 }
 
@@ -169,10 +169,12 @@ describe('refused child applies and drift (default resync)', () => {
     expect(condition(registered, 'Accepted')).toEqual(expect.objectContaining({ status: 'True', reason: 'Registered' }));
   });
 
-  test('a Deployment edited while the operator was stopped gets the Service spec back after it starts; a converged restart then writes nothing', async () => {
+  test('a Deployment edited while the operator was stopped gets the Service spec back after it starts; a converged restart then writes nothing, task role ServiceAccount included', async () => {
     const ns = await namespaces.create('fail-drift');
-    await apply([taskDefinition(ns, 'nginx:1.27'), service(ns, 1)]);
+    // With a task role: its ServiceAccount, shared by the role's Services, is written only when it lacks something.
+    await apply([taskDefinition(ns, 'nginx:1.27', { taskRoleArn: 'arn:aws:iam::123456789012:role/web' }), service(ns, 1)]);
     await steady(ns, 1);
+    expect((await kubectlJson(['get', 'serviceaccount', 'task-role-web', '-n', ns])).metadata.annotations['eks.amazonaws.com/role-arn']).toBe('arn:aws:iam::123456789012:role/web');
     expect(await operator.current().stop()).toBe(0);
     await kubectl(['set', 'image', 'deployment/web', 'app=nginx:1.28', '-n', ns]);
     await operator.restart();
