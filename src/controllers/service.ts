@@ -115,6 +115,7 @@ export async function reconcileService(deps: ServiceControllerDeps, ctx: Reconci
   // Children go with the Service through their owner references.
   if (!cached || cached.metadata?.deletionTimestamp) {
     deps.nodeBound.delete(key);
+    statuses.forget(ctx.namespace, ctx.name);
     return;
   }
   const svc = statuses.fresh(cached) as Service;

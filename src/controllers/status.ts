@@ -6,17 +6,19 @@ type WithStatus = KubeObject & { status?: unknown };
 /**
  * Remembers the status each object was last given. The informer delivers the write a moment
  * later; a pass that runs before it would otherwise start from the old status and report the
- * same ECS events twice. While the cache still holds the resourceVersion the write replaced,
- * `fresh` answers with the written status instead.
+ * same ECS events (or the same failure) twice. Until the cache holds the version the write
+ * created, or a version whose status is the written one, `fresh` answers with the written status.
+ * (Comparing with the version the write replaced is not enough: two writes in quick succession
+ * leave the cache at the first one, which is not the replaced version of the second.)
  */
 export class StatusMemory {
-  private readonly written = new Map<string, { replaced: string; status: unknown }>();
+  private readonly written = new Map<string, { resourceVersion: string | undefined; status: unknown }>();
 
   fresh<T extends WithStatus>(obj: T): T {
-    const key = `${obj.metadata?.namespace ?? ''}/${obj.metadata?.name ?? ''}`;
+    const key = keyOf(obj);
     const entry = this.written.get(key);
     if (!entry) return obj;
-    if (obj.metadata?.resourceVersion !== entry.replaced) {
+    if (obj.metadata?.resourceVersion === entry.resourceVersion || canonicalJson(obj.status ?? {}) === canonicalJson(entry.status)) {
       this.written.delete(key);
       return obj;
     }
@@ -29,8 +31,17 @@ export class StatusMemory {
    */
   async write(kube: Kube, obj: WithStatus, status: unknown): Promise<boolean> {
     if (canonicalJson(obj.status ?? {}) === canonicalJson(status)) return false;
-    await kube.applyStatus({ apiVersion: obj.apiVersion, kind: obj.kind, metadata: { name: obj.metadata?.name, namespace: obj.metadata?.namespace }, status });
-    this.written.set(`${obj.metadata?.namespace ?? ''}/${obj.metadata?.name ?? ''}`, { replaced: obj.metadata?.resourceVersion ?? '', status });
+    const stored = await kube.applyStatus({ apiVersion: obj.apiVersion, kind: obj.kind, metadata: { name: obj.metadata?.name, namespace: obj.metadata?.namespace }, status });
+    this.written.set(keyOf(obj), { resourceVersion: stored.metadata?.resourceVersion, status });
     return true;
   }
+
+  /** Drops what is remembered of an object that is gone. */
+  forget(namespace: string | undefined, name: string): void {
+    this.written.delete(keyOf({ metadata: { namespace, name } }));
+  }
+}
+
+function keyOf(obj: KubeObject): string {
+  return `${obj.metadata?.namespace ?? ''}/${obj.metadata?.name ?? ''}`;
 }

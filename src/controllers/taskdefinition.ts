@@ -48,7 +48,7 @@ export async function reconcileTaskDefinition(deps: TaskDefinitionControllerDeps
   const { kube, caches, events, statuses } = deps;
   const now = deps.now?.() ?? new Date();
   const cached = caches.taskDefinitions.get(ctx.name, ctx.namespace);
-  if (!cached) return;
+  if (!cached) return statuses.forget(ctx.namespace, ctx.name);
   const td = statuses.fresh(cached) as TaskDefinition;
   const key = joinKey(ctx.namespace, ctx.name);
   const stored = caches.revisions.byIndex('owner', key).map(readControllerRevision).filter((r): r is StoredRevision => !!r);
