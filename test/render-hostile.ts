@@ -43,6 +43,10 @@ export const HOSTILE_CASES: HostileCase[] = [
   { name: 'env name with a tab', td: (td) => void (app(td).environment = [{ name: 'A\tB', value: 'x' }]), refused: `${C0}.environment[0].name` },
   { name: 'env name with a space, a dot, a leading digit', td: (td) => void (app(td).environment = [{ name: '1 my.var', value: 'x' }]) },
   { name: 'env name repeated', td: (td) => void (app(td).environment = [{ name: 'A', value: '1' }, { name: 'A', value: '2' }]) },
+  {
+    name: 'env name in environment and in secrets',
+    td: (td) => void ((app(td).environment = [{ name: 'PASSWORD', value: 'x' }]), (app(td).secrets = [{ name: 'PASSWORD', valueFrom: 'db:password' }])),
+  },
   { name: 'env value of 256 KiB', td: (td) => void (app(td).environment = [{ name: 'BIG', value: 'x'.repeat(256 * 1024) }]) },
   { name: 'secret name with =', td: (td) => void (app(td).secrets = [{ name: 'PASS=WORD', valueFrom: 'db-secret:password' }]), refused: `${C0}.secrets[0].name` },
   // ports
@@ -56,6 +60,12 @@ export const HOSTILE_CASES: HostileCase[] = [
     name: 'port name once in each of two containers',
     td: (td) => void td.containerDefinitions.push({ name: 'sidecar', image: 'nginx:1.27', essential: false, portMappings: [{ containerPort: 8080, name: 'http' }] }),
   },
+  {
+    name: 'the same containerPort twice',
+    td: (td) => void (app(td).portMappings = [{ containerPort: 80, name: 'web' }, { containerPort: 80, name: 'admin' }]),
+    refused: `${C0}.portMappings[1].containerPort`,
+  },
+  { name: 'the same containerPort for tcp and udp', td: (td) => void (app(td).portMappings = [{ containerPort: 53, protocol: 'tcp' }, { containerPort: 53, protocol: 'udp' }]) },
   { name: 'port name not an IANA name', td: (td) => void (app(td).portMappings = [{ containerPort: 80, name: 'HTTP_Port' }]) },
   {
     name: 'bridge host port twice',
@@ -191,8 +201,19 @@ export const HOSTILE_CASES: HostileCase[] = [
     kubernetes: 'none',
     reason: 'InvalidPlacement',
   },
+  {
+    name: 'two spread strategies on one field',
+    service: (s) => void (s.placementStrategy = [{ type: 'spread', field: 'attribute:ecs.availability-zone' }, { type: 'spread', field: 'attribute:ecs.availability-zone' }]),
+  },
+  { name: 'extraHosts and links on one IP', td: (td) => void (ECS_EC2(td), (td.networkMode = 'bridge'), (app(td).links = ['db']), (app(td).extraHosts = [{ hostname: 'cache', ipAddress: '127.0.0.1' }])) },
   { name: 'service tags not label-safe', service: (s) => void ((s.propagateTags = 'SERVICE'), (s.tags = [{ key: 'a b/c', value: 'ü'.repeat(200) }])) },
 ];
+
+/** What the refusal message contains: the field, $-rooted where the renderer refused as ECS would. */
+export function namedInRefusal(c: HostileCase): string {
+  const refused = c.refused ?? '';
+  return c.kubernetes === 'none' && c.td ? refused.replace(/^spec\./, '$.') : refused;
+}
 
 function example(file: string): { metadata: { name: string }; spec: unknown } {
   return parse(readFileSync(resolve(REPO, 'examples', file), 'utf8'));

@@ -33,8 +33,8 @@ export function planResources(
   const containers = defs.map((def, i) => containerResources(def, i, ignored));
   const taskCpu = spec.cpu === undefined ? 0 : parseCpu(spec.cpu);
   const taskMemory = spec.memory === undefined ? 0 : parseMemory(spec.memory);
-  exactSize('$.cpu', taskCpu, 'CPU units');
-  exactSize('$.memory', taskMemory, 'MiB');
+  exactSize('$.cpu', spec.cpu, taskCpu, 'CPU units');
+  exactSize('$.memory', spec.memory, taskMemory, 'MiB');
   checkFits(defs, taskCpu, taskMemory);
 
   // Kubernetes has no pod-level ephemeral storage; the first essential long-running container
@@ -113,8 +113,8 @@ function checkFits(defs: readonly ContainerDefinition[], taskCpu: number, taskMe
 
 // A string size ("99999999999999999999999") can hold more digits than a number keeps: no task is
 // that large (ECS's largest is 192 vCPU), and rounding it would render a size nobody asked for.
-function exactSize(path: string, value: number, unit: string): void {
-  if (!isExactSize(value)) throw new RenderError(path, `${value} ${unit} is larger than any task (at most 2^53-1 ${unit} can be counted exactly)`);
+function exactSize(path: string, written: number | string | undefined, value: number, unit: string): void {
+  if (!isExactSize(value)) throw new RenderError(path, `${JSON.stringify(written)} is larger than any task: at most 2^53-1 ${unit} can be counted exactly`);
 }
 
 // Without pod-level resources the task's cpu and memory go to the essential long-running

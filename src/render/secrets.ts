@@ -70,12 +70,15 @@ function secretKey(jsonKey: string): string {
 
 /** environment, then secrets, in the order written. */
 export function renderEnv(def: ContainerDefinition, i: number, ignored: IgnoredField[]): EnvVar[] {
-  const env: EnvVar[] = (def.environment ?? []).map((e) => (e.value === undefined ? { name: e.name } : { name: e.name, value: e.value }));
+  const env: { path: string; variable: EnvVar }[] = (def.environment ?? []).map((e, j) => ({
+    path: containerPath(i, 'environment', j, 'name'),
+    variable: e.value === undefined ? { name: e.name } : { name: e.name, value: e.value },
+  }));
   (def.secrets ?? []).forEach((s, j) => {
     const path = containerPath(i, 'secrets', j, 'valueFrom');
     const parsed = parseSecretSource(s.valueFrom, path);
     if (parsed.note) ignored.push({ path, reason: parsed.note });
-    env.push({ name: s.name, valueFrom: { secretKeyRef: { name: parsed.secretName, key: parsed.key } } });
+    env.push({ path: containerPath(i, 'secrets', j, 'name'), variable: { name: s.name, valueFrom: { secretKeyRef: { name: parsed.secretName, key: parsed.key } } } });
   });
   if (def.environmentFiles?.length) {
     ignored.push({
@@ -83,7 +86,19 @@ export function renderEnv(def: ContainerDefinition, i: number, ignored: IgnoredF
       reason: 'not honoured: Berth cannot read S3; put the variables in environment or in a Secret',
     });
   }
-  return env;
+  return lastOfEachName(env, ignored);
+}
+
+// A variable set twice has its last value in Docker, and a pod would too, but server-side apply
+// keys env by name and refuses a list with a name twice: the earlier ones are left out.
+function lastOfEachName(env: { path: string; variable: EnvVar }[], ignored: IgnoredField[]): EnvVar[] {
+  const last = new Map(env.map((e, k) => [e.variable.name, k]));
+  return env.flatMap((e, k) => {
+    const winner = last.get(e.variable.name) ?? k;
+    if (winner === k) return [e.variable];
+    ignored.push({ path: e.path, reason: `not honoured: ${env[winner].path} sets "${e.variable.name}" again, and the last value wins` });
+    return [];
+  });
 }
 
 /** One imagePullSecret per distinct repositoryCredentials secret, in container order. */

@@ -1,7 +1,7 @@
 import type { PodTemplateSpec } from '../../src/api/kube.js';
 import { checkServiceChildren } from '../../src/render/check/children.js';
 import type { ServiceChildren } from '../../src/render/service/children.js';
-import { HOSTILE_CASES, hostileInputs, renderHostile, type HostileCase } from '../render-hostile.js';
+import { HOSTILE_CASES, hostileInputs, namedInRefusal, renderHostile, type HostileCase } from '../render-hostile.js';
 import { apply, kubectl, kubectlJson, newNamespace, removeNamespace, waitFor } from './cluster.js';
 import { useOperator } from './operator.js';
 
@@ -14,7 +14,9 @@ type Outcome = { ok: true; object: any } | { ok: false; error: string };
 
 async function dryRun(object: object): Promise<Outcome> {
   try {
-    return { ok: true, object: JSON.parse(await kubectl(['create', '--dry-run=server', '-o', 'json', '-f', '-'], JSON.stringify(object))) };
+    // Server-side apply, as the operator writes its children.
+    const args = ['apply', '--server-side', '--force-conflicts', '--field-manager=berth-test', '--dry-run=server', '-o', 'json', '-f', '-'];
+    return { ok: true, object: JSON.parse(await kubectl(args, JSON.stringify(object))) };
   } catch (err) {
     return { ok: false, error: (err as Error).message };
   }
@@ -22,6 +24,14 @@ async function dryRun(object: object): Promise<Outcome> {
 
 function podOf(template: PodTemplateSpec, namespace: string): object {
   return { apiVersion: 'v1', kind: 'Pod', metadata: { ...template.metadata, name: 'web-pod', namespace }, spec: template.spec };
+}
+
+// A pod is admitted only when its ServiceAccount exists: create it for real (without the owner
+// reference to a Service that does not exist, which the garbage collector would act on).
+async function createServiceAccount(children: ServiceChildren): Promise<void> {
+  if (!children.serviceAccount) return;
+  const { ownerReferences: _owners, ...metadata } = children.serviceAccount.metadata ?? {};
+  await apply([{ ...children.serviceAccount, metadata }]);
 }
 
 /** Every child, then a pod of each workload's template. */
@@ -37,7 +47,7 @@ function objectsOf(children: ServiceChildren, namespace: string): { kind: string
 function quantities(spec: any): unknown {
   return {
     pod: spec.resources,
-    containers: [...(spec.initContainers ?? []), ...spec.containers].map((c: any) => c.resources),
+    containers: [...(spec.initContainers ?? []), ...spec.containers].map((c: any) => c.resources ?? {}),
     volumes: (spec.volumes ?? []).map((v: any) => v.emptyDir?.sizeLimit),
   };
 }
@@ -56,6 +66,7 @@ describe('rendered children on the real apiserver', () => {
   test.each(cases.filter(([, c]) => c.refused === undefined))('%s: rendered, and every object is accepted as rendered', async (_name, c) => {
     const out = renderHostile(c, ns);
     if (!out.ok) throw new Error(`refused: ${out.message}`);
+    await createServiceAccount(out.children);
     for (const { kind, object } of objectsOf(out.children, ns)) {
       const result = await dryRun(object);
       expect({ kind, error: result.ok ? undefined : result.error }).toEqual({ kind, error: undefined });
@@ -66,13 +77,14 @@ describe('rendered children on the real apiserver', () => {
 
   test.each(cases.filter(([, c]) => c.refused !== undefined && c.kubernetes !== 'none'))('%s: refused, and Kubernetes agrees', async (_name, c) => {
     const checked = renderHostile(c, ns);
-    expect(checked.ok ? 'rendered' : checked.message).toContain(c.refused);
+    expect(checked.ok ? 'rendered' : checked.message).toContain(namedInRefusal(c));
 
     const unchecked = renderHostile(c, ns, false);
     if (!unchecked.ok) throw new Error(`refused without the checker: ${unchecked.message}`);
     const { taskDefinition, service } = hostileInputs(c);
     const problems = checkServiceChildren(unchecked.children, { spec: service }, { family: 'web', revision: 1, spec: taskDefinition });
     expect(problems.length).toBeGreaterThan(0);
+    await createServiceAccount(unchecked.children);
 
     const results = await Promise.all(objectsOf(unchecked.children, ns).map(async ({ kind, object }) => ({ kind, object, result: await dryRun(object) })));
     const errors = results.flatMap((r) => (r.result.ok ? [] : [r.result.error]));

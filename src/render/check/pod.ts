@@ -59,13 +59,16 @@ export function checkPodTemplate(template: PodTemplateSpec, path: string, out: P
       out.add(`${cpath}.name`, names.has(c.name) ? 'Duplicate value' : undefined, c.name, src.name);
       names.add(c.name);
       checkContainer(c, cpath, out, src, volumes);
-      const scope = { hostNetwork: spec.hostNetwork === true, portNames: new Set<string>(), hostPorts };
+      const scope = { hostNetwork: spec.hostNetwork === true, portNames: new Set<string>(), containerPorts: new Set<string>(), hostPorts };
       (c.ports ?? []).forEach((p, j) => checkPort(p, `${cpath}.ports[${j}]`, out, src.port(p), scope));
     });
   }
 
+  const aliasIps = new Set<string>();
   (spec.hostAliases ?? []).forEach((alias, i) => {
     out.add(`${at}.hostAliases[${i}].ip`, rule.ipAddress(alias.ip), alias.ip, sources.hostAliasIp(alias.ip));
+    out.add(`${at}.hostAliases[${i}].ip`, aliasIps.has(alias.ip) ? 'Duplicate value' : undefined, alias.ip, sources.hostAliasIp(alias.ip));
+    aliasIps.add(alias.ip);
     (alias.hostnames ?? []).forEach((h, j) => out.add(`${at}.hostAliases[${i}].hostnames[${j}]`, rule.dnsSubdomain(h), h, sources.hostAliasName(h)));
   });
   checkDns(template, at, out, sources);
@@ -89,6 +92,12 @@ export function checkPodTemplate(template: PodTemplateSpec, path: string, out: P
     out.add(`${at}.nodeSelector`, rule.qualifiedName(key), key, sources.placement());
     out.add(`${at}.nodeSelector[${key}]`, rule.labelValue(value), value, sources.placement());
   }
+  const spreads = new Set<string>();
+  (spec.topologySpreadConstraints ?? []).forEach((t, i) => {
+    const key = `${t.topologyKey}/${t.whenUnsatisfiable}`;
+    out.add(`${at}.topologySpreadConstraints[${i}]`, spreads.has(key) ? 'Duplicate value' : undefined, key, sources.placement());
+    spreads.add(key);
+  });
   const nodeAffinity = spec.affinity?.nodeAffinity;
   (nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? []).forEach((term, i) =>
     checkNodeTerm(term, `${at}.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[${i}]`, out, sources.placement()),
@@ -101,12 +110,17 @@ export function checkPodTemplate(template: PodTemplateSpec, path: string, out: P
 function checkContainer(c: Container, path: string, out: Problems, src: ContainerSources, volumes: ReadonlySet<string>): void {
   const image = c.image ?? '';
   out.add(`${path}.image`, image.trim() === image ? undefined : 'must not have leading or trailing whitespace', image, src.field('image'));
+  // Server-side apply keys env by name and ports by containerPort and protocol: a key twice
+  // cannot be applied at all.
+  const envNames = new Set<string>();
   (c.env ?? []).forEach((e, j) => {
-    out.add(`${path}.env[${j}].name`, rule.envVarName(e.name), e.name, src.env(j));
+    out.add(`${path}.env[${j}].name`, rule.envVarName(e.name), e.name, src.env(e.name));
+    out.add(`${path}.env[${j}].name`, envNames.has(e.name) ? 'Duplicate value' : undefined, e.name, src.env(e.name));
+    envNames.add(e.name);
     const ref = e.valueFrom?.secretKeyRef;
     if (ref) {
-      out.add(`${path}.env[${j}].valueFrom.secretKeyRef.name`, rule.dnsSubdomain(ref.name), ref.name, src.env(j, 'valueFrom'));
-      out.add(`${path}.env[${j}].valueFrom.secretKeyRef.key`, rule.secretKey(ref.key), ref.key, src.env(j, 'valueFrom'));
+      out.add(`${path}.env[${j}].valueFrom.secretKeyRef.name`, rule.dnsSubdomain(ref.name), ref.name, src.env(e.name, 'valueFrom'));
+      out.add(`${path}.env[${j}].valueFrom.secretKeyRef.key`, rule.secretKey(ref.key), ref.key, src.env(e.name, 'valueFrom'));
     }
   });
   if (c.resources) checkResources(c.resources, `${path}.resources`, out, (name) => src.resource(name));
@@ -130,12 +144,17 @@ function checkContainer(c: Container, path: string, out: Problems, src: Containe
 interface PortScope {
   hostNetwork: boolean;
   portNames: Set<string>;
+  containerPorts: Set<string>;
   hostPorts: Set<string>;
 }
 
-// Port names are unique in their container; host ports are unique per protocol in the pod.
+// Port names and containerPort/protocol are unique in their container; host ports are unique
+// per protocol in the pod.
 function checkPort(p: ContainerPort, path: string, out: Problems, src: (field: 'containerPort' | 'hostPort' | 'name') => string | undefined, scope: PortScope): void {
   out.add(`${path}.containerPort`, rule.portNumber(p.containerPort), p.containerPort, src('containerPort'));
+  const port = `${p.containerPort}/${p.protocol ?? 'TCP'}`;
+  out.add(`${path}.containerPort`, scope.containerPorts.has(port) ? 'Duplicate value' : undefined, port, src('containerPort'));
+  scope.containerPorts.add(port);
   if (p.name !== undefined) {
     out.add(`${path}.name`, rule.portName(p.name), p.name, src('name'));
     out.add(`${path}.name`, scope.portNames.has(p.name) ? 'Duplicate value' : undefined, p.name, src('name'));

@@ -14,8 +14,8 @@ export interface ContainerSources {
   name?: string;
   /** Any field of the container definition: "image", "user", "healthCheck". */
   field(name: string): string | undefined;
-  /** env[index] of the rendered container: environment first, then secrets, as rendered. */
-  env(index: number, part?: 'name' | 'valueFrom'): string | undefined;
+  /** The variable of that name: the last one set (secrets come after environment), as rendered. */
+  env(name: string, part?: 'name' | 'valueFrom'): string | undefined;
   /** The port mapping a rendered container port came from. */
   port(port: ContainerPort): (field: 'containerPort' | 'hostPort' | 'name') => string | undefined;
   resource(name: string): string | undefined;
@@ -124,10 +124,11 @@ function containerSources(def: ContainerDefinition, at: (...parts: (string | num
   return {
     name: at('name'),
     field: (name) => at(name),
-    env: (index, part = 'name') => {
-      if (index < environment.length) return at('environment', index, part === 'name' ? 'name' : 'value');
-      const j = index - environment.length;
-      return j < (def.secrets ?? []).length ? at('secrets', j, part) : undefined;
+    env: (name, part = 'name') => {
+      const secret = (def.secrets ?? []).findLastIndex((e) => e.name === name);
+      if (secret !== -1) return at('secrets', secret, part);
+      const plain = environment.findLastIndex((e) => e.name === name);
+      return plain === -1 ? undefined : at('environment', plain, part === 'name' ? 'name' : 'value');
     },
     port: (port) => (field) => {
       const mappings = def.portMappings ?? [];

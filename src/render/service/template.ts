@@ -5,7 +5,7 @@ import { LABEL_DEPLOYMENT, deploymentLabelValue } from '../../ecs/ids.js';
 import { applyRoute, routePod, type RouteDecision } from '../../fargate/route.js';
 import type { Expansion } from '../../placement/compile.js';
 import { renderPlacement } from '../../placement/placement.js';
-import { INVALID_FOR_KUBERNETES, KubeRulesError } from '../check/problem.js';
+import { describeProblems, INVALID_FOR_KUBERNETES, KubeRulesError } from '../check/problem.js';
 import { RenderError, type IgnoredField } from '../findings.js';
 import { LABEL_LAUNCH_TYPE } from '../labels.js';
 import { renderPodTemplate, type PodTemplateRender, type RenderOptions, type TaskDefinitionRevisionInput } from '../podtemplate.js';
@@ -129,7 +129,10 @@ function tryRenderPodTemplate(td: TaskDefinitionRevisionInput, options: RenderOp
   try {
     return { ok: true, ...renderPodTemplate(td, options) };
   } catch (err) {
-    if (err instanceof KubeRulesError) return { ok: false, reason: INVALID_FOR_KUBERNETES, message: `task definition ${td.family}:${td.revision}: ${err.message}`, warn: true };
+    if (err instanceof KubeRulesError) {
+      const message = `Kubernetes would refuse the pods of task definition ${td.family}:${td.revision}: ${describeProblems(err.problems)}`;
+      return { ok: false, reason: INVALID_FOR_KUBERNETES, message, warn: true };
+    }
     if (err instanceof RenderError) return { ok: false, reason: 'InvalidTaskDefinition', message: `task definition ${td.family}:${td.revision}: ${err.message}` };
     throw err;
   }

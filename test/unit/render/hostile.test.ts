@@ -1,6 +1,6 @@
 import { ServiceSpec } from '../../../src/api/service.js';
 import { TaskDefinitionSpec } from '../../../src/api/taskdefinition.js';
-import { HOSTILE_CASES, hostileInputs, renderHostile } from '../../render-hostile.js';
+import { HOSTILE_CASES, hostileInputs, namedInRefusal, renderHostile } from '../../render-hostile.js';
 
 // The hostile table without a cluster: every input passes Berth's schema, and the render either
 // refuses it naming the field or renders. The integration test holds both outcomes to the apiserver.
@@ -18,7 +18,7 @@ describe('hostile inputs the schema accepts', () => {
       expect(out.ok).toBe(false);
       if (out.ok) return;
       expect(out.reason).toBe(c.reason ?? 'InvalidForKubernetes');
-      expect(out.message).toContain(c.service ? c.refused : c.refused.replace(/^spec\./, '$.'));
+      expect(out.message).toContain(namedInRefusal(c));
     }
   });
 });

@@ -92,3 +92,20 @@ describe('secretUses', () => {
     ]);
   });
 });
+
+describe('a variable set twice', () => {
+  test('the last value wins, as in Docker; the earlier ones are reported', () => {
+    const out = render(task({}, container('app', {
+      environment: [{ name: 'A', value: '1' }, { name: 'B', value: '2' }, { name: 'A', value: '3' }],
+      secrets: [{ name: 'B', valueFrom: 'db:b' }],
+    })));
+    expect(containerNamed(out, 'app').env).toEqual([
+      { name: 'A', value: '3' },
+      { name: 'B', valueFrom: { secretKeyRef: { name: 'db', key: 'b' } } },
+    ]);
+    expect(out.ignored).toEqual(expect.arrayContaining([
+      { path: '$.containerDefinitions[0].environment[0].name', reason: 'not honoured: $.containerDefinitions[0].environment[2].name sets "A" again, and the last value wins' },
+      { path: '$.containerDefinitions[0].environment[1].name', reason: 'not honoured: $.containerDefinitions[0].secrets[0].name sets "B" again, and the last value wins' },
+    ]));
+  });
+});

@@ -446,6 +446,18 @@ describe('events', () => {
     expect(new Scenario().pass({ target: V1, problem: { ...problem, unplaceable: false } }, 0).events).toEqual([]);
   });
 
+  test('a problem the user must fix (warn) is a Warning Event when it appears or changes', () => {
+    const problem = { reason: 'InvalidForKubernetes', message: 'spec.loadBalancers[0].containerPort 0: must be between 1 and 65535, inclusive (Service web: spec.ports[0].port)', warn: true };
+    const s = new Scenario();
+    const first = s.pass({ target: V1, problem }, 0);
+    expect(first.rollout).toBeUndefined();
+    expect(first.events).toEqual([{ type: 'Warning', reason: 'InvalidForKubernetes', message: problem.message }]);
+    expect(condition(first, 'Ready')).toMatchObject({ status: 'False', reason: 'InvalidForKubernetes', message: problem.message });
+    expect(s.pass({ target: V1, problem }, 60).events).toEqual([]);
+    const changed = { ...problem, message: 'spec.loadBalancers[0].containerPort 70000: must be between 1 and 65535, inclusive (Service web: spec.ports[0].port)' };
+    expect(s.pass({ target: V1, problem: changed }, 120).events).toEqual([{ type: 'Warning', reason: 'InvalidForKubernetes', message: changed.message }]);
+  });
+
   test('status keeps the newest 20 events, and tasks reported before are not reported again', () => {
     const s = new Scenario({ desiredCount: 2 });
     s.pass({ target: V1 }, 0);
