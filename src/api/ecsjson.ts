@@ -42,7 +42,7 @@ export class UnsafeJson extends Error {
   }
 }
 
-export const TOO_DEEP = `the JSON nests more than ${MAX_JSON_DEPTH} levels deep (Berth's limit for ECS JSON)`;
+export const TOO_DEEP = `the JSON nests more than ${MAX_JSON_DEPTH} levels deep (Berth's limit)`;
 // A `__proto__` key is refused even where any key is allowed (dockerLabels, options): copied
 // into an object by assignment it would replace the prototype instead of adding a key.
 export const PROTO_KEY = "'__proto__' cannot be a key: ECS has no such field, and JavaScript objects would read it as their prototype";

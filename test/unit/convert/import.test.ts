@@ -256,13 +256,13 @@ describe('hostile JSON', () => {
     const result = text(deep);
     expect(result.resources).toEqual([]);
     expect(result.messages.map(formatMessage)).toEqual([
-      `error: in.json: $.containerDefinitions[0].dockerLabels${'.a'.repeat(61)}: the JSON nests more than 64 levels deep (Berth's limit for ECS JSON)`,
+      `error: in.json: $.containerDefinitions[0].dockerLabels${'.a'.repeat(61)}: the JSON nests more than 64 levels deep (Berth's limit)`,
     ]);
   });
 
   test('a deeply nested service is refused the same way', () => {
     const deep = `{"serviceName":"web","taskDefinition":"web","tags":${'['.repeat(3000)}${']'.repeat(3000)}}`;
-    expect(lines(deep)).toEqual([`error: in.json: $.tags${'[0]'.repeat(63)}: the JSON nests more than 64 levels deep (Berth's limit for ECS JSON)`]);
+    expect(lines(deep)).toEqual([`error: in.json: $.tags${'[0]'.repeat(63)}: the JSON nests more than 64 levels deep (Berth's limit)`]);
   });
 
   test.each(['__proto__', 'constructor', 'prototype'])('a %s key is an unknown field refused at its path', (key) => {
