@@ -169,6 +169,16 @@ describe('fuzz: placement expressions', () => {
   });
 });
 
+// A TaskDefinition and a Service that runs it, as `berth profile match` reads them.
+const BERTH_OBJECTS = {
+  apiVersion: 'v1',
+  kind: 'List',
+  items: [
+    { apiVersion: 'ecs.berth.dev/v1alpha1', kind: 'TaskDefinition', metadata: { name: 'web', namespace: 'secure' }, spec: { ...TASK_DEFINITION, requiresCompatibilities: ['FARGATE'], volumes: [{ name: 'data' }], placementConstraints: undefined } },
+    { apiVersion: 'ecs.berth.dev/v1alpha1', kind: 'Service', metadata: { name: 'web', namespace: 'secure' }, spec: { ...SERVICE, serviceName: undefined, taskDefinition: 'web', launchType: 'FARGATE', placementConstraints: undefined, placementStrategy: undefined } },
+  ],
+};
+
 describe('fuzz: Fargate routing, the pod webhook and berth profile match', () => {
   const profiles = FARGATE_PROFILES as unknown as ProfileLike[];
 
@@ -201,7 +211,7 @@ describe('fuzz: Fargate routing, the pod webhook and berth profile match', () =>
   it('berth profile match: exit status 0, 1 or 2 with a message, never a throw', async () => {
     const profileYaml = JSON.stringify({ apiVersion: 'ecs.berth.dev/v1alpha1', kind: 'FargateProfile', ...FARGATE_PROFILES[0] });
     await fc.assert(
-      fc.asyncProperty(fc.oneof(mutated(POD), mutated({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd', namespace: 'secure' }, spec: { template: POD } })), async (doc) => {
+      fc.asyncProperty(fc.oneof(mutated(POD), mutated({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd', namespace: 'secure' }, spec: { template: POD } }), mutated(BERTH_OBJECTS)), async (doc) => {
         const io = memoryIo({ 'pod.json': json(doc), 'profiles.json': profileYaml });
         const code = await boundedAsync('runProfile', () => runProfile(['match', '-f', 'pod.json', '--profiles', 'profiles.json'], io, { clusterProfiles: async () => [] }));
         expect([0, 1, 2]).toContain(code);
@@ -210,6 +220,22 @@ describe('fuzz: Fargate routing, the pod webhook and berth profile match', () =>
       }),
       params(100),
     );
+  });
+});
+
+// The documents the hostile values are planted in are themselves accepted, so the fuzzing
+// reaches the code past validation too.
+describe('fuzz: the base documents are valid', () => {
+  it('import accepts the task definition and the service', () => {
+    expect(importEcs([{ file: 'td.json', text: json(TASK_DEFINITION) }]).messages.filter((m) => m.severity === 'error')).toEqual([]);
+    expect(importEcs([{ file: 'svc.json', text: json(SERVICE) }]).messages.filter((m) => m.severity === 'error')).toEqual([]);
+  });
+
+  it('berth profile match routes the pod and the Berth objects', async () => {
+    for (const doc of [POD, BERTH_OBJECTS]) {
+      const io = memoryIo({ 'in.json': json(doc), 'profiles.json': JSON.stringify({ apiVersion: 'ecs.berth.dev/v1alpha1', kind: 'FargateProfile', ...FARGATE_PROFILES[0] }) });
+      expect({ code: await runProfile(['match', '-f', 'in.json', '--profiles', 'profiles.json'], io, { clusterProfiles: async () => [] }), err: io.stderr() }).toEqual({ code: 0, err: '' });
+    }
   });
 });
 
