@@ -240,6 +240,14 @@ describe('fuzz: the base documents are valid', () => {
 });
 
 describe('fuzz: totals', () => {
+  it('left no property on the shared prototypes (no prototype pollution)', () => {
+    const inherited: string[] = [];
+    // structuredClone makes its copies in Node's own realm, whose prototypes every test file shares.
+    for (const o of [{}, [], structuredClone({}), structuredClone([])]) for (const k in o) inherited.push(k);
+    expect(inherited).toEqual([]);
+    expect(ServiceSpec.safeParse({ taskDefinition: 'web' }).success).toBe(true);
+  });
+
   it('ran at least 1,000 hostile inputs', () => {
     expect(inputs).toBeGreaterThanOrEqual(1000);
   });

@@ -73,7 +73,8 @@ export function plant(base: unknown, steps: readonly number[], value: unknown, e
     } else if (typeof node === 'object' && node !== null) {
       const keys = Object.keys(node);
       const key = steps[i] < keys.length ? keys[steps[i]] : extra;
-      const child = (node as Record<string, unknown>)[key];
+      // Own properties only: `node.__proto__` is Object.prototype, which must never be written.
+      const child = Object.hasOwn(node, key) ? (node as Record<string, unknown>)[key] : undefined;
       if (last || typeof child !== 'object' || child === null) {
         Object.defineProperty(node, key, { value, enumerable: true, writable: true, configurable: true });
         return root;
