@@ -5,6 +5,7 @@ import { normaliseTaskDefinitionJson, NotATaskDefinition } from '../render/ecs-i
 import { RenderError } from '../render/findings.js';
 import { renderPodTemplate } from '../render/podtemplate.js';
 import { rebase, schemaErrors, type Conversion } from './findings.js';
+import { placementErrors } from './placement.js';
 import { TASK_DEFINITION_NAME_MAX } from './names.js';
 import { importedResource, nameResource, type ImportedResource, type ImportOptions } from './resource.js';
 
@@ -40,7 +41,11 @@ export function taskDefinitionFromEcs(json: unknown, options: ImportOptions): Co
   }
   const naming = nameResource(TASK_DEFINITION_KIND, spec, 'family', base, TASK_DEFINITION_NAME_MAX, options);
   out.errors.push(...naming.errors);
-  if (!parsed.success || naming.name === undefined) return out;
+  // A task definition only Fargate runs never has its constraints applied, as the renderer ignores them there.
+  const compatibilities = parsed.success ? (parsed.data.requiresCompatibilities ?? []) : [];
+  const fargateOnly = compatibilities.length > 0 && compatibilities.every((c) => c === 'FARGATE');
+  if (parsed.success && !fargateOnly) out.errors.push(...placementErrors(parsed.data.placementConstraints, base));
+  if (!parsed.success || naming.name === undefined || out.errors.length > 0) return out;
   out.warnings.push(...naming.warnings);
 
   try {

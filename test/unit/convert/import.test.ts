@@ -304,3 +304,26 @@ describe('hostile JSON', () => {
     expect(result.resources[0].spec).toEqual({ family: 'web', containerDefinitions: [{ name: 'app', image: 'nginx', memory: 128 }] });
   });
 });
+
+describe('placement expressions are checked at import as the operator checks them', () => {
+  const lines = (json: unknown) => importEcs([{ file: 'in.json', text: JSON.stringify(json) }]).messages.map(formatMessage);
+
+  test('a regex over the limits: refused with the path and the column', () => {
+    const expression = `attribute:kubernetes.io/hostname =~ ${'a'.repeat(300)}`;
+    expect(lines({ serviceName: 'web', taskDefinition: 'web', placementConstraints: [{ type: 'memberOf', expression }] })).toEqual([
+      `error: in.json: $.placementConstraints[0].expression: at column 37: '${'a'.repeat(80)}': the regular expression is 300 characters long, more than the limit of 256`,
+    ]);
+  });
+
+  test('a regex bomb is imported: RE2 evaluates it in linear time', () => {
+    const result = importEcs([{ file: 'in.json', text: JSON.stringify({ serviceName: 'web', taskDefinition: 'web', placementConstraints: [{ type: 'memberOf', expression: 'attribute:kubernetes.io/hostname =~ (.*.*.*.*.*)*x' }] }) }]);
+    expect(result.messages.filter((m) => m.severity === 'error')).toEqual([]);
+    expect(result.resources).toHaveLength(1);
+  });
+
+  test('a task definition expression that does not parse: refused at its column', () => {
+    expect(lines({ family: 'web', containerDefinitions: [app], placementConstraints: [{ type: 'memberOf', expression: 'attribute:ecs.instance-type ==' }] })).toEqual([
+      "error: in.json: $.placementConstraints[0].expression: at column 31: expected a value after '==', found the end of the expression",
+    ]);
+  });
+});
