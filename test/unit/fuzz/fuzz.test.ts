@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
+import { RE2JS } from 're2js';
 import { FargateProfileSpec } from '../../../src/api/fargateprofile.js';
 import type { Pod } from '../../../src/api/kube.js';
 import { ServiceSpec } from '../../../src/api/service.js';
@@ -13,6 +14,7 @@ import type { ProfileLike } from '../../../src/fargate/profile.js';
 import { admitPod, routePod } from '../../../src/fargate/route.js';
 import { compileExpression } from '../../../src/placement/compile.js';
 import { collectLabelValues } from '../../../src/placement/placement.js';
+import { wildcardMatch } from '../../../src/placement/wildcard.js';
 import { RenderError } from '../../../src/render/findings.js';
 import { renderPodTemplate } from '../../../src/render/podtemplate.js';
 import { renderServiceChildren } from '../../../src/render/service/children.js';
@@ -178,6 +180,23 @@ const BERTH_OBJECTS = {
     { apiVersion: 'ecs.berth.dev/v1alpha1', kind: 'Service', metadata: { name: 'web', namespace: 'secure' }, spec: { ...SERVICE, serviceName: undefined, taskDefinition: 'web', launchType: 'FARGATE', placementConstraints: undefined, placementStrategy: undefined } },
   ],
 };
+
+describe('fuzz: wildcards (profile selectors, attribute values)', () => {
+  // The reference: the same wildcard as an RE2 pattern, which matches in linear time.
+  const reference = (pattern: string, text: string) =>
+    RE2JS.compile(Array.from(pattern).map((c) => (c === '*' ? '(?s:.*)' : c === '?' ? '(?s:.)' : RE2JS.quote(c))).join('')).testExact(text);
+  const alphabet = fc.constantFrom('a', 'b', '*', '?', 'é', '🚀');
+  it('wildcardMatch agrees with RE2 and stays bounded on star-heavy patterns', () => {
+    fc.assert(
+      fc.property(fc.array(alphabet, { maxLength: 60 }), fc.array(fc.constantFrom('a', 'b', 'é', '🚀'), { maxLength: 2000 }), (p, t) => {
+        const pattern = p.join('');
+        const text = t.join('');
+        expect(bounded('wildcardMatch', () => wildcardMatch(pattern, text))).toBe(reference(pattern, text));
+      }),
+      params(200),
+    );
+  });
+});
 
 describe('fuzz: Fargate routing, the pod webhook and berth profile match', () => {
   const profiles = FARGATE_PROFILES as unknown as ProfileLike[];
