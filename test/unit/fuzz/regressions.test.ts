@@ -53,6 +53,14 @@ const cases: [string, () => Promise<void>][] = [
     expect(lines).toEqual([expect.stringMatching(/^error: in\.json: \$\.x(\.a){63}: the JSON nests more than 64 levels deep/)]);
     expect(() => normaliseTaskDefinitionJson(JSON.parse(`{"containerDefinitions":[],"x":${'['.repeat(2300)}${']'.repeat(2300)}}`))).toThrow(/nests more than 64 levels/);
   }],
+  ['2,300 levels of nesting in YAML: the file, the position and what happened, not "Maximum call stack size exceeded"', async () => {
+    const yaml = `family: web\ncontainerDefinitions: []\nx: ${'['.repeat(2300)}${']'.repeat(2300)}\n`;
+    const lines = await timed(() => importEcs([{ file: 'in.yaml', text: yaml }]).messages.map(formatMessage));
+    expect(lines).toEqual([expect.stringMatching(/^error: in\.yaml: not valid JSON or YAML: the document nests too deeply to read at line 3, column \d+/)]);
+    const r = await timed(() => profileMatch(`apiVersion: v1\nkind: Pod\nspec: ${'['.repeat(2300)}${']'.repeat(2300)}\n`));
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^berth profile match: pod\.yaml: not valid YAML or JSON: the document nests too deeply to read at line 3, column \d+/);
+  }],
   ['__proto__ key in a container: refused at its path, not a container without name and image', async () => {
     expect(await timed(() => importLines(`{"family":"web","containerDefinitions":[{"__proto__":{"x":1},"name":"app","image":"nginx","memory":128}]}`)))
       .toEqual([expect.stringContaining('error: in.json: $.containerDefinitions[0].__proto__: ')]);
