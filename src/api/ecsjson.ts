@@ -42,10 +42,10 @@ export class UnsafeJson extends Error {
   }
 }
 
-export const TOO_DEEP = `the JSON nests more than ${MAX_JSON_DEPTH} levels deep (Berth's limit for ECS JSON)`;
+const TOO_DEEP = `the JSON nests more than ${MAX_JSON_DEPTH} levels deep (Berth's limit)`;
 // A `__proto__` key is refused even where any key is allowed (dockerLabels, options): copied
 // into an object by assignment it would replace the prototype instead of adding a key.
-export const PROTO_KEY = "'__proto__' cannot be a key: ECS has no such field, and JavaScript objects would read it as their prototype";
+const PROTO_KEY = "'__proto__' cannot be a key: ECS has no such field, and JavaScript objects would read it as their prototype";
 
 /**
  * The first place (below `base`) where the value nests deeper than MAX_JSON_DEPTH or has a
@@ -92,7 +92,7 @@ function dropNulls(value: unknown, path: Path, dropped: string[]): unknown {
 }
 
 /** `target[key] = value` as an own data property, even for `__proto__`. */
-export function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
   Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
 

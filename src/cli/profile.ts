@@ -194,7 +194,7 @@ interface ReadOptions {
 
 /** Every pod and pod template of a file, ECS JSON imported first. */
 function candidatesIn(file: string, text: string, options: ReadOptions): Candidate[] {
-  let docs = parseDocuments(text).flatMap((d) => (isObject(d) && d.kind === 'List' && Array.isArray(d.items) ? d.items : [d]));
+  let docs = documentsIn(file, text).flatMap((d) => (isObject(d) && d.kind === 'List' && Array.isArray(d.items) ? d.items : [d]));
   if (docs.length > 0 && docs.every((d) => isObject(d) && d.apiVersion === undefined && d.kind === undefined)) {
     const imported = importEcs([{ file: inputLabel(file), text }], { namespace: options.namespace });
     const errors = imported.messages.filter((m) => m.severity === 'error');
@@ -244,6 +244,14 @@ function candidatesIn(file: string, text: string, options: ReadOptions): Candida
   return out;
 }
 
+function documentsIn(file: string, text: string): unknown[] {
+  try {
+    return parseDocuments(text);
+  } catch (err) {
+    throw new Error(`${inputLabel(file)}: not valid YAML or JSON: ${(err as Error).message}`, { cause: err });
+  }
+}
+
 function renderTaskDefinition(td: Record<string, unknown>, options: { service?: string; launchType?: string }): PodTemplateSpec {
   const metadata = (isObject(td.metadata) ? td.metadata : {}) as { name?: string };
   const parsed = TaskDefinitionSpec.safeParse(td.spec);
@@ -263,7 +271,7 @@ function podTemplateOf(doc: Record<string, unknown>): PodTemplateSpec | undefine
 }
 
 function profilesIn(file: string, text: string): ProfileLike[] {
-  const docs = parseDocuments(text).flatMap((d) => (isObject(d) && d.kind === 'List' && Array.isArray(d.items) ? d.items : [d]));
+  const docs = documentsIn(file, text).flatMap((d) => (isObject(d) && d.kind === 'List' && Array.isArray(d.items) ? d.items : [d]));
   const out: ProfileLike[] = [];
   for (const doc of docs) {
     if (!isObject(doc) || doc.kind !== 'FargateProfile') continue;

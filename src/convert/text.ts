@@ -11,18 +11,34 @@ import { parse, parseAllDocuments, stringify } from 'yaml';
 export function parseJsonOrYaml(text: string): unknown {
   const body = text.replace(/^\uFEFF/, '');
   const trimmed = body.trimStart();
-  return trimmed.startsWith('{') || trimmed.startsWith('[') ? JSON.parse(body) : parse(body);
+  try {
+    return trimmed.startsWith('{') || trimmed.startsWith('[') ? JSON.parse(body) : parse(body);
+  } catch (err) {
+    throw readable(err);
+  }
 }
 
 /** Every document of a YAML (or JSON) stream, empty documents left out; throws on the first syntax error. */
 export function parseDocuments(text: string): unknown[] {
   const out: unknown[] = [];
-  for (const doc of parseAllDocuments(text)) {
-    if (doc.errors.length > 0) throw doc.errors[0];
-    const value: unknown = doc.toJS();
-    if (value !== null && value !== undefined) out.push(value);
+  try {
+    for (const doc of parseAllDocuments(text)) {
+      if (doc.errors.length > 0) throw doc.errors[0];
+      const value: unknown = doc.toJS();
+      if (value !== null && value !== undefined) out.push(value);
+    }
+  } catch (err) {
+    throw readable(err);
   }
   return out;
+}
+
+// The YAML parser recurses: a document nested thousands of levels deep overflows the stack, and
+// the parser then reports the overflow (as its own error type) with the position. Say what happened instead of "Maximum call stack size".
+function readable(err: unknown): unknown {
+  const overflow = /^Maximum call stack size exceeded/;
+  if (!(err instanceof Error) || !overflow.test(err.message)) return err;
+  return new Error(err.message.replace(overflow, 'the document nests too deeply to read'));
 }
 
 /** A multi-document YAML stream, "---" between documents. */

@@ -4,6 +4,7 @@
 // refused with the first path that is wrong instead of failing somewhere inside routing. Only
 // what routing reads is checked: the apiserver validates the rest.
 
+import { unsafeJsonAt } from '../api/ecsjson.js';
 import { isObject } from './jsonpatch.js';
 
 type Check = (value: unknown, path: string) => string | undefined;
@@ -72,9 +73,15 @@ const pod = object({
   }),
 });
 
-/** The first path at which the value is not shaped as routing needs a pod, or undefined. */
+/**
+ * The first path at which the value is not shaped as routing needs a pod, or undefined. Nesting
+ * deeper than ECS JSON may (64 levels; a real pod nests about 15) and `__proto__` keys are refused
+ * first, as for imports, since routing copies and diffs the whole pod.
+ */
 export function podShapeProblem(value: unknown): string | undefined {
   if (isObject(value) && (value.spec === undefined || value.spec === null)) return 'spec: the pod has no spec';
+  const unsafe = unsafeJsonAt(value, []);
+  if (unsafe) return `${unsafe.path}: ${unsafe.detail}`;
   return pod(value, '');
 }
 

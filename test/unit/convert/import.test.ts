@@ -256,13 +256,13 @@ describe('hostile JSON', () => {
     const result = text(deep);
     expect(result.resources).toEqual([]);
     expect(result.messages.map(formatMessage)).toEqual([
-      `error: in.json: $.containerDefinitions[0].dockerLabels${'.a'.repeat(61)}: the JSON nests more than 64 levels deep (Berth's limit for ECS JSON)`,
+      `error: in.json: $.containerDefinitions[0].dockerLabels${'.a'.repeat(61)}: the JSON nests more than 64 levels deep (Berth's limit)`,
     ]);
   });
 
   test('a deeply nested service is refused the same way', () => {
     const deep = `{"serviceName":"web","taskDefinition":"web","tags":${'['.repeat(3000)}${']'.repeat(3000)}}`;
-    expect(lines(deep)).toEqual([`error: in.json: $.tags${'[0]'.repeat(63)}: the JSON nests more than 64 levels deep (Berth's limit for ECS JSON)`]);
+    expect(lines(deep)).toEqual([`error: in.json: $.tags${'[0]'.repeat(63)}: the JSON nests more than 64 levels deep (Berth's limit)`]);
   });
 
   test.each(['__proto__', 'constructor', 'prototype'])('a %s key is an unknown field refused at its path', (key) => {
@@ -332,5 +332,28 @@ describe('what admission refuses, import refuses with the same rule', () => {
     const both = importEcs([{ file: 'td.json', text: fargate }, service]);
     expect(both.messages).toEqual([]);
     expect(both.resources).toHaveLength(2);
+  });
+});
+
+describe('placement expressions are checked at import as the operator checks them', () => {
+  const lines = (json: unknown) => importEcs([{ file: 'in.json', text: JSON.stringify(json) }]).messages.map(formatMessage);
+
+  test('a regex over the limits: refused with the path and the column', () => {
+    const expression = `attribute:kubernetes.io/hostname =~ ${'a'.repeat(300)}`;
+    expect(lines({ serviceName: 'web', taskDefinition: 'web', placementConstraints: [{ type: 'memberOf', expression }] })).toEqual([
+      `error: in.json: $.placementConstraints[0].expression: at column 37: '${'a'.repeat(80)}': the regular expression is 300 characters long, more than the limit of 256`,
+    ]);
+  });
+
+  test('a regex bomb is imported: RE2 evaluates it in linear time', () => {
+    const result = importEcs([{ file: 'in.json', text: JSON.stringify({ serviceName: 'web', taskDefinition: 'web', placementConstraints: [{ type: 'memberOf', expression: 'attribute:kubernetes.io/hostname =~ (.*.*.*.*.*)*x' }] }) }]);
+    expect(result.messages.filter((m) => m.severity === 'error')).toEqual([]);
+    expect(result.resources).toHaveLength(1);
+  });
+
+  test('a task definition expression that does not parse: refused at its column', () => {
+    expect(lines({ family: 'web', containerDefinitions: [app], placementConstraints: [{ type: 'memberOf', expression: 'attribute:ecs.instance-type ==' }] })).toEqual([
+      "error: in.json: $.placementConstraints[0].expression: at column 31: expected a value after '==', found the end of the expression",
+    ]);
   });
 });
