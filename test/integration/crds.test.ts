@@ -5,11 +5,11 @@ import { INVALID_OBJECTS } from '../unit/api/fixtures/invalid-objects.js';
 import { ec2TaskDefinition, fargateProfile, fargateTaskDefinition, replicaService, variant } from '../unit/api/fixtures/objects.js';
 import { CORPUS, describeCorpus, HAS_CORPUS } from '../corpus.js';
 import { kubectl, kubectlJson, newNamespace, waitFor } from './cluster.js';
+import { installCrds } from './operator.js';
 
 // The generated CRDs on a real apiserver: they install, kubectl knows the kinds, and admission
 // refuses exactly what offline validation refuses, with the same messages.
 
-const CRD_DIR = join(process.cwd(), 'crds');
 const TASK_DEFINITIONS = join(CORPUS, 'taskdefs');
 const INVALID_CORPUS = new Set(['ec2-awsvpc-mysfits-task-cpu-mem-invalid-protocol-http.json', 'fargate-empty-image-placeholder-nonblocking-logs-tags.json']);
 
@@ -26,10 +26,7 @@ async function admit(object: object, namespace: string): Promise<string> {
 let ns: string;
 
 beforeAll(async () => {
-  await kubectl(['apply', '--server-side', '--force-conflicts', '--field-manager=berth-test', '-f', CRD_DIR]);
-  for (const plural of ['taskdefinitions', 'services', 'fargateprofiles']) {
-    await kubectl(['wait', '--for=condition=Established', '--timeout=60s', `crd/${plural}.ecs.berth.dev`]);
-  }
+  await installCrds();
   ns = await newNamespace('crds');
   // Discovery is cached by kubectl; wait until the short names resolve.
   await waitFor('the ecs category in discovery', async () => {

@@ -3,7 +3,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from '../../src/local/ports.js';
 import { operatorCommand, waitUntilReady } from '../../src/local/operator.js';
-import { kubectl, testCluster } from './cluster.js';
+import { kubectl, kubectlJson, testCluster, waitFor } from './cluster.js';
 
 const repo = process.cwd();
 
@@ -11,7 +11,12 @@ const repo = process.cwd();
 export async function installCrds(): Promise<void> {
   const files = readdirSync(join(repo, 'crds')).filter((f) => f.endsWith('.yaml'));
   for (const file of files) await kubectl(['apply', '--server-side', '--force-conflicts', '--field-manager=berth-test', '-f', join(repo, 'crds', file)]);
-  await kubectl(['wait', '--for=condition=Established', '--timeout=60s', ...files.map((f) => `crd/${f.replace(/\.yaml$/, '')}`)]);
+  // A CRD created a moment ago may have no conditions yet, which `kubectl wait` takes for an error.
+  const established = async (name: string) => {
+    const crd = await kubectlJson<{ status?: { conditions?: { type: string; status: string }[] } }>(['get', 'crd', name]);
+    return crd.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True') ?? false;
+  };
+  for (const name of files.map((f) => f.replace(/\.yaml$/, ''))) await waitFor(`CRD ${name} established`, () => established(name));
 }
 
 /** The operator, running as its own process exactly as `berth run` does. */
