@@ -38,8 +38,9 @@ export interface FargateResources {
 type Resource = 'cpu' | 'memory';
 const RESOURCES: Resource[] = ['cpu', 'memory'];
 
-export function fargateResources(spec: PodSpec, size: FargatePodSize, podLevel: boolean): FargateResources {
-  const budget: Record<Resource, number> = { cpu: size.cpuMillis, memory: (size.memoryMiB - NODE_OVERHEAD_MIB) * MiB };
+/** `overheadMiB`: what the size keeps for the node's own processes (none for an ECS task size). */
+export function fargateResources(spec: PodSpec, size: FargatePodSize, podLevel: boolean, overheadMiB = NODE_OVERHEAD_MIB): FargateResources {
+  const budget: Record<Resource, number> = { cpu: size.cpuMillis, memory: (size.memoryMiB - overheadMiB) * MiB };
   return podLevel ? podLevelResources(spec, budget) : containerResources(spec, budget);
 }
 

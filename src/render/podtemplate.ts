@@ -1,5 +1,7 @@
 import type { PodSpec, PodTemplateSpec } from '../api/kube.js';
 import type { TaskDefinitionSpec } from '../api/taskdefinition.js';
+import { parseCpu, parseMemory } from '../api/values.js';
+import { TASK_SIZE_ANNOTATION, taskSizeAnnotation } from '../fargate/sizing.js';
 import { containerNames, renderContainer } from './containers.js';
 import { planStartup } from './dependencies.js';
 import type { IgnoredField } from './findings.js';
@@ -86,8 +88,16 @@ export function renderPodTemplate(input: TaskDefinitionRevisionInput, options: R
 
   const user = userMetadata(spec);
   const labels = { ...standardLabels({ family: input.family, revision: input.revision, ...options }), ...user.labels };
-  const metadata = Object.keys(user.annotations).length > 0 ? { labels, annotations: user.annotations } : { labels };
+  const annotations = { ...user.annotations, ...taskSize(spec) };
+  const metadata = Object.keys(annotations).length > 0 ? { labels, annotations } : { labels };
   return { template: { metadata, spec: podSpec }, ignored: sortByPath(ignored) };
+}
+
+// A task with a Fargate size runs at exactly that size where a FargateProfile takes its pods.
+function taskSize(spec: TaskDefinitionSpec): Record<string, string> {
+  if (spec.cpu === undefined || spec.memory === undefined) return {};
+  const value = taskSizeAnnotation(parseCpu(spec.cpu), parseMemory(spec.memory));
+  return value === undefined ? {} : { [TASK_SIZE_ANNOTATION]: value };
 }
 
 // ECS tasks see no Kubernetes API credentials and no environment variables for other Services
