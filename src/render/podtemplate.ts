@@ -31,6 +31,12 @@ export interface RenderOptions {
    * PodLevelResources feature is on by default). false spreads them over essential containers.
    */
   podLevelResources?: boolean;
+  /**
+   * The cluster serves per-container restart rules (default; Kubernetes 1.35+, where the
+   * ContainerRestartRules feature is on by default): restartPolicy.ignoredExitCodes become one.
+   * false reports them instead.
+   */
+  containerRestartRules?: boolean;
   /** The ECS Service the pods are rendered for: labels ecs.berth.dev/service and app.kubernetes.io/name. */
   service?: string;
   /** The Service's launch type: label ecs.berth.dev/launch-type. */
@@ -63,7 +69,16 @@ export function renderPodTemplate(input: TaskDefinitionRevisionInput, options: R
     renderContainer(
       defs[i],
       i,
-      { name: names[i], role: startup.roles[i], gated: startup.gated[i], mode, windows, resources: resources.containers[i], mounts: volumes.mounts[i] },
+      {
+        name: names[i],
+        role: startup.roles[i],
+        gated: startup.gated[i],
+        mode,
+        windows,
+        resources: resources.containers[i],
+        mounts: volumes.mounts[i],
+        restartRules: options.containerRestartRules ?? true,
+      },
       ignored,
     );
   const initContainers = startup.initOrder.map(container);
