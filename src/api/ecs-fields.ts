@@ -613,3 +613,19 @@ export function reportedFields(spec: unknown, table: FieldTable): FieldReport[] 
   }
   return out;
 }
+
+/** The members of describe-* output at the top of the object that are no input, in table order. */
+export function outputOnlyFields(table: FieldTable): string[] {
+  return Object.entries(table)
+    .filter(([path, h]) => h.as === 'output-only' && !path.includes('.') && !path.includes('['))
+    .map(([path]) => path);
+}
+
+/**
+ * The annotation that keeps the output-only members of describe-* output found in `body` (an
+ * ECS object), as JSON; empty when there are none.
+ */
+export function ecsOutputAnnotation(body: Readonly<Record<string, unknown>>, table: FieldTable): Record<string, string> {
+  const kept = Object.fromEntries(outputOnlyFields(table).filter((f) => body[f] !== undefined && body[f] !== null).map((f) => [f, body[f]]));
+  return Object.keys(kept).length === 0 ? {} : { [ANNOTATION_ECS_OUTPUT]: JSON.stringify(kept) };
+}

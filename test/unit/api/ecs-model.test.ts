@@ -1,36 +1,16 @@
 import { describe, expect, it } from '@jest/globals';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import type { z } from 'zod';
 import { customResourceDefinitions } from '../../../src/api/crd.js';
 import { SERVICE_FIELDS, TASK_DEFINITION_FIELDS, type FieldTable } from '../../../src/api/ecs-fields.js';
 import { ServiceSpec } from '../../../src/api/service.js';
 import type { JsonSchema } from '../../../src/api/structural.js';
 import { TaskDefinitionSpec } from '../../../src/api/taskdefinition.js';
+import { serviceToEcs, taskDefinitionToEcs } from '../../../src/convert/export.js';
+import { shapes, strangers, type Shape } from '../../ecs-model.js';
 
 // The ECS API model (botocore, aws-models/) is the contract: every member of the request and
 // describe shapes Berth takes is accepted by the zod schema and the CRD, with ECS's enum values
 // and ranges, and is classified in src/api/ecs-fields.ts.
-
-interface ShapeRef {
-  shape: string;
-}
-interface Shape {
-  type: string;
-  members?: Record<string, ShapeRef>;
-  member?: ShapeRef;
-  value?: ShapeRef;
-  enum?: string[];
-  min?: number;
-  max?: number;
-  document?: boolean;
-}
-
-const model = JSON.parse(gunzipSync(readFileSync(join(process.cwd(), 'aws-models/ecs-2014-11-13/service-2.json.gz'))).toString('utf8')) as {
-  shapes: Record<string, Shape>;
-};
-const shapes = model.shapes;
 
 interface Member {
   path: string;
@@ -162,11 +142,23 @@ const DOCUMENTED_RANGES: Record<string, [number, number]> = {
 };
 
 const KINDS = [
-  { kind: 'TaskDefinition', table: TASK_DEFINITION_FIELDS, schema: TaskDefinitionSpec as z.ZodType, roots: ['RegisterTaskDefinitionRequest', 'TaskDefinition'] },
-  { kind: 'Service', table: SERVICE_FIELDS, schema: ServiceSpec as z.ZodType, roots: ['CreateServiceRequest', 'UpdateServiceRequest', 'Service'] },
+  {
+    kind: 'TaskDefinition',
+    table: TASK_DEFINITION_FIELDS,
+    schema: TaskDefinitionSpec as z.ZodType,
+    roots: ['RegisterTaskDefinitionRequest', 'TaskDefinition'],
+    toEcs: (spec: Record<string, unknown>) => taskDefinitionToEcs({ name: 'a1' }, spec).json,
+  },
+  {
+    kind: 'Service',
+    table: SERVICE_FIELDS,
+    schema: ServiceSpec as z.ZodType,
+    roots: ['CreateServiceRequest', 'UpdateServiceRequest', 'Service'],
+    toEcs: (spec: Record<string, unknown>) => serviceToEcs({ name: 'a1' }, spec).json,
+  },
 ];
 
-describe.each(KINDS)('the ECS model against $kind', ({ kind, table, schema, roots }) => {
+describe.each(KINDS)('the ECS model against $kind', ({ kind, table, schema, roots, toEcs }) => {
   const all = roots.flatMap((root) => members(root).map((m) => ({ ...m, root })));
   const inputs = all.filter((m) => table[m.path] !== undefined && table[m.path].as !== 'output-only');
   const specPath = (path: string) => {
@@ -194,6 +186,10 @@ describe.each(KINDS)('the ECS model against $kind', ({ kind, table, schema, root
 
   it.each(roots)('accepts a %s with every input member set', (root) => {
     expect(problems(schema, full[root])).toEqual([]);
+  });
+
+  it.each(roots)('exports a %s with every input member set as input the create/register request takes', (root) => {
+    expect(strangers(toEcs(full[root] as Record<string, unknown>), roots[0])).toEqual([]);
   });
 
   it('has every input member in the CRD schema', () => {
