@@ -256,13 +256,14 @@ describe.each(KINDS)('the ECS model against $kind', ({ kind, table, schema, root
   });
 });
 
+/** The value at `path` of a sample: a list segment is the list when last, else its first item. */
 function getAt(root: unknown, path: string): unknown {
-  let node = root as Record<string, unknown> | undefined;
-  for (const segment of path.split('.')) {
+  const segments = path.split('.');
+  let node: unknown = root;
+  segments.forEach((segment, i) => {
     const list = segment.endsWith('[]');
-    const value: unknown = node?.[list ? segment.slice(0, -2) : segment];
-    node = (list ? (value as unknown[])[0] : value) as Record<string, unknown>;
-    if (list && segment === path.split('.').at(-1)) return value;
-  }
+    node = (node as Record<string, unknown>)[list ? segment.slice(0, -2) : segment];
+    if (list && i < segments.length - 1) node = (node as unknown[])[0];
+  });
   return node;
 }
