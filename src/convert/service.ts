@@ -6,7 +6,6 @@ import { parseTaskDefinitionRef } from '../api/values.js';
 import { sortByPath } from '../render/podtemplate.js';
 import { jsonPath, rebase, schemaErrors, type Conversion, type Finding } from './findings.js';
 import { ANNOTATION_ORIGINAL_TASK_DEFINITION, SERVICE_NAME_MAX, taskDefinitionReference } from './names.js';
-import { placementSyntaxErrors } from './placement-syntax.js';
 import { importedResource, nameResource, type ImportedResource, type ImportOptions } from './resource.js';
 import { serviceFindings } from './service-findings.js';
 
@@ -22,10 +21,9 @@ export function serviceFromEcs(json: Record<string, unknown>, base: Path, option
 
   const parsed = ServiceSpec.safeParse(spec);
   if (!parsed.success) out.errors.push(...schemaErrors(parsed.error.issues, base));
-  if (parsed.success) out.errors.push(...placementSyntaxErrors(parsed.data.placementConstraints, base));
   const naming = nameResource(SERVICE_KIND, spec, 'serviceName', base, SERVICE_NAME_MAX, options);
   out.errors.push(...naming.errors);
-  if (!parsed.success || naming.name === undefined || out.errors.length > 0) return out;
+  if (!parsed.success || naming.name === undefined) return out;
 
   if (hadCluster) {
     out.warnings.push({ path: jsonPath(base, 'cluster'), message: 'dropped: the namespace plays the part of the ECS cluster (choose it with --namespace)' });

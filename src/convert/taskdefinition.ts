@@ -6,7 +6,6 @@ import { RenderError } from '../render/findings.js';
 import { renderPodTemplate } from '../render/podtemplate.js';
 import { rebase, schemaErrors, type Conversion } from './findings.js';
 import { TASK_DEFINITION_NAME_MAX } from './names.js';
-import { placementSyntaxErrors } from './placement-syntax.js';
 import { importedResource, nameResource, type ImportedResource, type ImportOptions } from './resource.js';
 
 // ECS task definition JSON → TaskDefinition. The spec is the RegisterTaskDefinition input as
@@ -39,10 +38,9 @@ export function taskDefinitionFromEcs(json: unknown, options: ImportOptions): Co
   if (!parsed.success) {
     out.errors.push(...schemaErrors(parsed.error.issues, base));
   }
-  if (parsed.success) out.errors.push(...placementSyntaxErrors(parsed.data.placementConstraints, base));
   const naming = nameResource(TASK_DEFINITION_KIND, spec, 'family', base, TASK_DEFINITION_NAME_MAX, options);
   out.errors.push(...naming.errors);
-  if (!parsed.success || naming.name === undefined || out.errors.length > 0) return out;
+  if (!parsed.success || naming.name === undefined) return out;
   out.warnings.push(...naming.warnings);
 
   try {

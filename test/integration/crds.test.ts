@@ -1,17 +1,17 @@
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { taskDefinitionSpecFromEcs } from '../../src/api/ecsjson.js';
-import { corpusFiles, describeCorpus, readCorpus, REFUSED } from '../corpus.js';
 import { INVALID_OBJECTS } from '../unit/api/fixtures/invalid-objects.js';
 import { ec2TaskDefinition, fargateProfile, fargateTaskDefinition, replicaService, serviceWithNewFields, taskDefinitionWithNewFields, variant } from '../unit/api/fixtures/objects.js';
+import { CORPUS, describeCorpus, HAS_CORPUS } from '../corpus.js';
 import { kubectl, kubectlJson, newNamespace, waitFor } from './cluster.js';
 
 // The generated CRDs on a real apiserver: they install, kubectl knows the kinds, and admission
 // refuses exactly what offline validation refuses, with the same messages.
 
 const CRD_DIR = join(process.cwd(), 'crds');
-// The corpus task definitions Berth refuses are the ones the CRDs refuse too.
-const CORPUS_TASK_DEFINITIONS = corpusFiles().filter((f) => f.startsWith('taskdefs/'));
-const INVALID_CORPUS = new Set(CORPUS_TASK_DEFINITIONS.filter((f) => REFUSED[f] !== undefined));
+const TASK_DEFINITIONS = join(CORPUS, 'taskdefs');
+const INVALID_CORPUS = new Set(['ec2-awsvpc-mysfits-task-cpu-mem-invalid-protocol-http.json', 'fargate-empty-image-placeholder-nonblocking-logs-tags.json']);
 
 /** Server-side dry run: full admission, nothing stored. Resolves to the error text, or '' when accepted. */
 async function admit(object: object, namespace: string): Promise<string> {
@@ -134,21 +134,6 @@ describe('CRDs on a real apiserver', () => {
     expect(await admit(variant(fargateTaskDefinition(), (s) => Object.assign(s, { cpu, memory })), ns)).toBe('');
   });
 
-  describeCorpus('the corpus task definitions', () => {
-    it.each(CORPUS_TASK_DEFINITIONS.filter((f) => !INVALID_CORPUS.has(f)))('admits %s', async (file) => {
-      const { spec } = taskDefinitionSpecFromEcs(JSON.parse(readCorpus(file)));
-      const name = String(spec.family).toLowerCase().replace(/[^a-z0-9-]/g, '-');
-      delete spec.family;
-      expect(await admit({ apiVersion: 'ecs.berth.dev/v1alpha1', kind: 'TaskDefinition', metadata: { name }, spec }, ns)).toBe('');
-    });
-
-    it.each([...INVALID_CORPUS])('refuses %s', async (file) => {
-      const { spec } = taskDefinitionSpecFromEcs(JSON.parse(readCorpus(file)));
-      delete spec.family;
-      expect(await admit({ apiVersion: 'ecs.berth.dev/v1alpha1', kind: 'TaskDefinition', metadata: { name: 'corpus' }, spec }, ns)).not.toBe('');
-    });
-  });
-
   it.each(INVALID_OBJECTS.map((c) => [`${c.object.kind}: ${c.name}`, c] as const))('%s', async (_name, c) => {
     const error = await admit(c.object, ns);
     if (c.offlineOnly) {
@@ -156,5 +141,22 @@ describe('CRDs on a real apiserver', () => {
     } else {
       expect(error).toContain(c.message ?? c.field);
     }
+  });
+});
+
+describeCorpus('the ECS corpus on the CRDs', () => {
+  const files = HAS_CORPUS ? readdirSync(TASK_DEFINITIONS).filter((f) => f.endsWith('.json')) : [];
+
+  it.each(files.filter((f) => !INVALID_CORPUS.has(f)))('admits the corpus task definition %s', async (file) => {
+    const { spec } = taskDefinitionSpecFromEcs(JSON.parse(readFileSync(join(TASK_DEFINITIONS, file), 'utf8')));
+    const name = String(spec.family).toLowerCase().replace(/[^a-z0-9-]/g, '-');
+    delete spec.family;
+    expect(await admit({ apiVersion: 'ecs.berth.dev/v1alpha1', kind: 'TaskDefinition', metadata: { name }, spec }, ns)).toBe('');
+  });
+
+  it.each([...INVALID_CORPUS])('refuses the corpus task definition %s', async (file) => {
+    const { spec } = taskDefinitionSpecFromEcs(JSON.parse(readFileSync(join(TASK_DEFINITIONS, file), 'utf8')));
+    delete spec.family;
+    expect(await admit({ apiVersion: 'ecs.berth.dev/v1alpha1', kind: 'TaskDefinition', metadata: { name: 'corpus' }, spec }, ns)).not.toBe('');
   });
 });

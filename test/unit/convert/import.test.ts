@@ -246,24 +246,3 @@ describe('several inputs', () => {
     ]);
   });
 });
-
-describe('placement expressions', () => {
-  const td = (expression: string) => ({ family: 'web', containerDefinitions: [app], placementConstraints: [{ type: 'memberOf', expression }] });
-  const svc = (expression: string) => ({ serviceName: 'web', taskDefinition: 'web', placementConstraints: [{ type: 'memberOf', expression }] });
-
-  test.each([
-    ['task definition', td('attribute:ecs.instance-type =~ t2.* and'), '$.placementConstraints[0].expression'],
-    ['service', svc('attribute:ecs.availability-zone in [us-east-1a'), '$.placementConstraints[0].expression'],
-  ])('a %s whose memberOf expression does not parse is refused, as ECS refuses it', (_kind, json, path) => {
-    const { resources, lines } = run(json);
-    expect(resources).toEqual([]);
-    expect(lines).toEqual([expect.stringMatching(new RegExp(`^error: in\\.json: ${path.replace(/[$.[\]]/g, '\\$&')}: not a valid cluster query: at column \\d+: `))]);
-  });
-
-  test.each([
-    ['task definition', td('attribute:ecs.instance-type =~ t2.*')],
-    ['service', svc('attribute:ecs.availability-zone in [us-east-1a, us-east-1b]')],
-  ])('a %s with a valid expression imports', (_kind, json) => {
-    expect(run(json).resources).toHaveLength(1);
-  });
-});
