@@ -113,7 +113,7 @@ metadata: {name: ignored}
 apiVersion: ecs.berth.dev/v1alpha1
 kind: TaskDefinition
 metadata: {name: api}
-spec: {family: api, networkMode: awsvpc, requiresCompatibilities: [FARGATE], cpu: "1024", memory: "2048", containerDefinitions: [{name: app, image: nginx, essential: true}]}
+spec: {family: api, networkMode: awsvpc, requiresCompatibilities: [FARGATE], cpu: "1 vCPU", memory: "2GB", containerDefinitions: [{name: app, image: nginx, essential: true}]}
 ---
 apiVersion: ecs.berth.dev/v1alpha1
 kind: Service
