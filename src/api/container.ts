@@ -139,8 +139,20 @@ const systemControl = z.strictObject({
 });
 
 const resourceRequirement = z.strictObject({
-  value: text('For GPU, the number of GPUs reserved for the container ("1"); for InferenceAccelerator, the deviceName of an accelerator of the task.'),
-  type: oneOf(['GPU', 'InferenceAccelerator'], 'The kind of resource: GPU (becomes nvidia.com/gpu) or InferenceAccelerator.'),
+  value: text('For GPU, the number of GPUs reserved for the container ("1"); for InferenceAccelerator, the deviceName of an accelerator of the task; for NeuronDevice, the Neuron devices. Required unless a GPU has a sharingStrategy.').optional(),
+  type: oneOf(['GPU', 'InferenceAccelerator', 'NeuronDevice'], 'The kind of resource: GPU (becomes nvidia.com/gpu), InferenceAccelerator or NeuronDevice (reported).'),
+  sharingStrategy: z
+    .strictObject({
+      nvidiaMps: z
+        .strictObject({
+          memory: int('GPU memory in MiB for the container, at least 1.', 1),
+          maxComputePercent: int('The share of the GPU\'s compute the container may use, 1 to 100.', 1, 100).optional(),
+        })
+        .describe('NVIDIA Multi-Process Service sharing of one GPU.')
+        .optional(),
+    })
+    .describe('How the container shares a GPU with others instead of reserving whole GPUs. Reported.')
+    .optional(),
 });
 
 const firelensConfiguration = z

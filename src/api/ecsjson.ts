@@ -1,3 +1,4 @@
+import { outputOnlyFields, SERVICE_FIELDS, TASK_DEFINITION_FIELDS } from './ecs-fields.js';
 import { formatPath, type Path } from './rules.js';
 
 // ECS JSON as people have it: register/create inputs, console exports with explicit nulls, and
@@ -5,15 +6,10 @@ import { formatPath, type Path } from './rules.js';
 // decides whether the spec is acceptable.
 
 /** Fields of a describe-task-definition response that ECS computes; they are not inputs. */
-export const TASK_DEFINITION_OUTPUT_FIELDS = [
-  'taskDefinitionArn', 'revision', 'status', 'requiresAttributes', 'compatibilities', 'registeredAt', 'registeredBy', 'deregisteredAt', 'deleteRequestedAt',
-] as const;
+export const TASK_DEFINITION_OUTPUT_FIELDS = outputOnlyFields(TASK_DEFINITION_FIELDS);
 
 /** Fields of a describe-services response that ECS computes; they are not inputs. */
-export const SERVICE_OUTPUT_FIELDS = [
-  'serviceArn', 'clusterArn', 'status', 'runningCount', 'pendingCount', 'deployments', 'events', 'createdAt', 'createdBy', 'roleArn', 'taskSets',
-  'currentServiceDeployment', 'currentServiceRevisions', 'resourceManagementType',
-] as const;
+export const SERVICE_OUTPUT_FIELDS = outputOnlyFields(SERVICE_FIELDS);
 
 export interface EcsInput {
   /** The spec to validate. */

@@ -263,14 +263,21 @@ export interface Container {
   readinessProbe?: Probe;
   startupProbe?: Probe;
   lifecycle?: Lifecycle;
-  /** Only on init containers: `Always` makes a native sidecar. */
-  restartPolicy?: 'Always';
+  /** On init containers, `Always` makes a native sidecar; on others it overrides the pod's policy (with restartPolicyRules). */
+  restartPolicy?: 'Always' | 'OnFailure' | 'Never';
+  /** Rules checked in order when the container exits (ContainerRestartRules, Kubernetes 1.35+). */
+  restartPolicyRules?: ContainerRestartRule[];
   securityContext?: SecurityContext;
   imagePullPolicy?: 'Always' | 'IfNotPresent' | 'Never';
   stdin?: boolean;
   tty?: boolean;
   terminationMessagePath?: string;
   terminationMessagePolicy?: 'File' | 'FallbackToLogsOnError';
+}
+
+export interface ContainerRestartRule {
+  action: 'Restart';
+  exitCodes: { operator: 'In' | 'NotIn'; values: number[] };
 }
 
 // ---------------------------------------------------------------- volumes

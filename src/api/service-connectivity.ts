@@ -10,6 +10,15 @@ export const LoadBalancer = z.strictObject({
   loadBalancerName: text('A Classic Load Balancer name. Recorded.').optional(),
   containerName: ecsName('The container that receives the traffic.').optional(),
   containerPort: int('The container port that receives the traffic. Becomes a port of the Kubernetes Service.', 0, 65535).optional(),
+  advancedConfiguration: z
+    .strictObject({
+      alternateTargetGroupArn: text('The alternate target group of blue/green deployments.').optional(),
+      productionListenerRule: text('The listener rule (ALB) or listener (NLB) of production traffic.').optional(),
+      testListenerRule: text('The listener rule (ALB) or listener (NLB) of test traffic.').optional(),
+      roleArn: text('The IAM role ECS uses to call Elastic Load Balancing.').optional(),
+    })
+    .describe('Target groups and listeners for blue/green, linear and canary deployments. Reported.')
+    .optional(),
 });
 
 export const ServiceRegistry = z.strictObject({
@@ -46,6 +55,17 @@ export const ServiceConnectConfiguration = z
               z.strictObject({
                 port: int('The port clients connect to.', 0, 65535),
                 dnsName: text('The DNS name clients use; default discoveryName.namespace.').optional(),
+                testTrafficRules: z
+                  .strictObject({
+                    header: z
+                      .strictObject({
+                        name: text('The HTTP header that marks test traffic.'),
+                        value: z.strictObject({ exact: text('The exact header value.') }).describe('The value the header must have.').optional(),
+                      })
+                      .describe('Header-based routing of test traffic.'),
+                  })
+                  .describe('Which requests reach the new revision during a blue/green test. Reported.')
+                  .optional(),
               }),
             )
             .describe('Names and ports clients use.')
@@ -53,8 +73,8 @@ export const ServiceConnectConfiguration = z
           ingressPortOverride: int('The port the proxy listens on.', 0, 65535).optional(),
           timeout: z
             .strictObject({
-              idleTimeoutSeconds: int('Idle connection timeout in seconds.', 0).optional(),
-              perRequestTimeoutSeconds: int('Per-request timeout in seconds.', 0).optional(),
+              idleTimeoutSeconds: int('Idle connection timeout in seconds.', 0, 2147483647).optional(),
+              perRequestTimeoutSeconds: int('Per-request timeout in seconds.', 0, 2147483647).optional(),
             })
             .describe('Connection timeouts.')
             .optional(),
@@ -73,6 +93,18 @@ export const ServiceConnectConfiguration = z
       .describe('Services exposed through Service Connect.')
       .optional(),
     logConfiguration: LogConfiguration.optional(),
+    accessLogConfiguration: z
+      .strictObject({
+        format: oneOf(['TEXT', 'JSON'], 'The format of the access log.'),
+        includeQueryParameters: oneOf(['DISABLED', 'ENABLED'], 'Log query parameters too.').optional(),
+      })
+      .describe('Access logs of the Service Connect proxy.')
+      .optional(),
+    containerConfigurations: z
+      .array(z.strictObject({ logLevel: oneOf(['debug', 'info'], 'The log level of the proxy container.').optional() }))
+      .max(10)
+      .describe('Settings of the Service Connect proxy container, one setting per entry (at most 10).')
+      .optional(),
   })
   .describe('ECS Service Connect. Recorded; named ports become ports of the Kubernetes Service.');
 
@@ -109,4 +141,12 @@ export const VpcLatticeConfiguration = z.strictObject({
   roleArn: text('The infrastructure role for VPC Lattice.'),
   targetGroupArn: text('The VPC Lattice target group.'),
   portName: text('The name of a portMappings entry of the task definition.'),
+  advancedConfiguration: z
+    .strictObject({
+      alternateTargetGroupArn: text('The alternate target group of blue/green deployments.').optional(),
+      productionListenerRule: text('The listener rule of production traffic.').optional(),
+      testListenerRule: text('The listener rule of test traffic.').optional(),
+    })
+    .describe('Target groups and listeners for blue/green, linear and canary deployments. Reported.')
+    .optional(),
 });

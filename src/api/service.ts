@@ -72,12 +72,91 @@ export const PlacementStrategy = withRules(
   ],
 );
 
+const DeploymentLifecycleHook = z.strictObject({
+  targetType: oneOf(['AWS_LAMBDA', 'PAUSE'], 'AWS_LAMBDA (the default) invokes hookTargetArn; PAUSE waits for ContinueServiceDeployment.').optional(),
+  hookTargetArn: text('The Lambda function of an AWS_LAMBDA hook.').optional(),
+  roleArn: text('The IAM role ECS uses to invoke the function.').optional(),
+  lifecycleStages: z
+    .array(
+      z.enum([
+        'RECONCILE_SERVICE', 'PRE_SCALE_UP', 'POST_SCALE_UP', 'TEST_TRAFFIC_SHIFT', 'POST_TEST_TRAFFIC_SHIFT',
+        'PRE_PRODUCTION_TRAFFIC_SHIFT', 'PRODUCTION_TRAFFIC_SHIFT', 'POST_PRODUCTION_TRAFFIC_SHIFT',
+      ]),
+    )
+    .describe('The stages the hook runs at.')
+    .optional(),
+  hookDetails: z.unknown().describe('Free-form parameters passed to the function (any JSON).').optional(),
+  timeoutConfiguration: z
+    .strictObject({
+      timeoutInMinutes: int('Minutes to wait for the hook, 1 to 20160. Default 1440.', 1, 20160).optional(),
+      action: oneOf(['ROLLBACK', 'CONTINUE'], 'What happens on timeout. Default ROLLBACK.').optional(),
+    })
+    .describe('How long to wait for the hook, and what then.')
+    .optional(),
+});
+
+const GatewayConnector = z.strictObject({
+  portName: text('The name of a portMappings entry of the task definition.'),
+  healthCheck: z
+    .strictObject({
+      healthCheckProtocol: oneOf(['HTTP', 'HTTPS'], 'The protocol of the check.').optional(),
+      healthCheckPort: int('The port of the check.', 0, 65535).optional(),
+      healthCheckPath: text('The path of the check.').optional(),
+      healthCheckTimeoutSeconds: int('Seconds a check may take.', 0).optional(),
+      healthCheckIntervalSeconds: int('Seconds between checks.', 0).optional(),
+      healthyThresholdCount: int('Successes before a target is healthy.', 0).optional(),
+      unhealthyThresholdCount: int('Failures before a target is unhealthy.', 0).optional(),
+      matcher: z
+        .strictObject({
+          httpCode: text('HTTP codes that mean healthy, for example "200-299".').optional(),
+          grpcCode: text('gRPC codes that mean healthy.').optional(),
+        })
+        .describe('What a healthy answer is.')
+        .optional(),
+    })
+    .describe('The health check of the gateway.')
+    .optional(),
+  filters: z
+    .strictObject({
+      accessTypes: z.array(z.enum(['PUBLIC', 'PRIVATE'])).max(2).describe('The ingress paths: PUBLIC, PRIVATE.').optional(),
+    })
+    .describe('Which gateway ingress paths the connector applies to.')
+    .optional(),
+  deregistrationDelay: z
+    .strictObject({ timeoutSeconds: int('Seconds to drain a target, 0 to 3600.', 0, 3600).optional() })
+    .describe('Draining of deregistered targets.')
+    .optional(),
+});
+
+const MonitoringConfiguration = z
+  .strictObject({
+    metricConfigurations: z
+      .array(
+        z.strictObject({
+          metricNames: z.array(z.string().min(1).max(255)).min(1).max(5).describe('CloudWatch metric names (1 to 5).'),
+          resolutionSeconds: int('The metric resolution in seconds, 20 to 60.', 20, 60),
+        }),
+      )
+      .max(5)
+      .describe('Metric resolutions (at most 5).')
+      .optional(),
+  })
+  .describe('The resolution of the CloudWatch metrics of the service. Reported; Berth has no CloudWatch.');
+
 const deploymentConfiguration = z
   .strictObject({
     deploymentCircuitBreaker: z
       .strictObject({
         enable: flag('Fail a deployment whose tasks keep failing to start or to pass health checks.'),
         rollback: flag('Roll back to the last completed deployment when the breaker trips.'),
+        resetOnHealthyTask: flag('Reset the failure count when a task becomes healthy. Default true. Reported; Berth counts every failed task of the deployment.').optional(),
+        thresholdConfiguration: z
+          .strictObject({
+            type: oneOf(['COUNT', 'BOUNDED_PERCENT', 'UNBOUNDED_PERCENT'], 'COUNT: a number of failed tasks; BOUNDED_PERCENT and UNBOUNDED_PERCENT: a percentage of desiredCount.'),
+            value: int('The threshold: a count or a percentage, as type says.', 0, 2147483647),
+          })
+          .describe('When the breaker trips. Reported; Berth uses the ECS default threshold.')
+          .optional(),
       })
       .describe('The deployment circuit breaker: trips after max(3, min(200, ceil(desiredCount / 2))) failed tasks of the new revision.')
       .optional(),
@@ -90,6 +169,34 @@ const deploymentConfiguration = z
         rollback: flag('Roll back when an alarm fires.'),
       })
       .describe('CloudWatch alarms that fail a deployment. Recorded; Berth has no CloudWatch.')
+      .optional(),
+    strategy: oneOf(
+      ['ROLLING', 'BLUE_GREEN', 'LINEAR', 'CANARY'],
+      'The deployment strategy: ROLLING (the default, the one Berth runs), BLUE_GREEN, LINEAR or CANARY. Any other than ROLLING is reported and run as a rolling update.',
+    ).optional(),
+    bakeTimeInMinutes: int('Minutes both revisions run after production traffic has shifted (BLUE_GREEN, LINEAR, CANARY), 0 to 1440. Reported.', 0, 1440).optional(),
+    lifecycleHooks: z.array(DeploymentLifecycleHook).describe('Hooks run (or pauses) at stages of a deployment. Reported; Berth runs no hooks.').optional(),
+    linearConfiguration: z
+      .strictObject({
+        stepPercent: z.number().min(3).max(100).describe('Percent of production traffic shifted per step, 3.0 to 100.0 in steps of 0.1. Default 10.0.').optional(),
+        stepBakeTimeInMinutes: int('Minutes between steps, 0 to 1440. Default 6.', 0, 1440).optional(),
+      })
+      .describe('Traffic shifting in equal steps (strategy LINEAR). Reported.')
+      .optional(),
+    canaryConfiguration: z
+      .strictObject({
+        canaryPercent: z.number().min(0.1).max(100).describe('Percent of production traffic shifted first, 0.1 to 100.0 in steps of 0.1. Default 5.0.').optional(),
+        canaryBakeTimeInMinutes: int('Minutes before the rest of the traffic shifts, 0 to 1440. Default 10.', 0, 1440).optional(),
+      })
+      .describe('A canary share of traffic, then the rest (strategy CANARY). Reported.')
+      .optional(),
+    earlySuccessCriteria: z
+      .strictObject({
+        enable: flag('Declare a rolling deployment successful once healthyPercent of its tasks are healthy.'),
+        healthyPercent: int('Percent of the tasks that must be healthy, 0 to 100.', 0, 100).optional(),
+        sourceServiceRevisionCleanup: oneOf(['BLOCKING', 'DEFERRED'], 'Whether removing the old revision blocks completion (BLOCKING) or happens after (DEFERRED).').optional(),
+      })
+      .describe('Early completion of a rolling deployment. Reported.')
       .optional(),
   })
   .describe('How a deployment replaces tasks. Berth turns the percentages into absolute maxSurge and maxUnavailable with ECS rounding.');
@@ -147,7 +254,7 @@ export const ServiceSpecFields = z
       .regex(new RegExp(TASK_DEFINITION_REF_PATTERN), 'must be "family", "family:revision" or a task definition ARN')
       .describe('The TaskDefinition to run, in this namespace: "family" (its latest ACTIVE revision) or "family:revision". An ECS ARN is accepted; its family and revision are used.'),
     desiredCount: int('The number of tasks to keep running (REPLICA). Ignored for DAEMON, which runs one task per eligible node. Set by kubectl scale and by autoScaling.', 0).optional(),
-    launchType: oneOf(['EC2', 'FARGATE', 'EXTERNAL'], 'EC2 (ordinary node pools), FARGATE (pods routed by FargateProfiles to isolated nodes) or EXTERNAL. Not together with capacityProviderStrategy.').optional(),
+    launchType: oneOf(['EC2', 'FARGATE', 'EXTERNAL', 'MANAGED_INSTANCES'], 'EC2 (ordinary node pools), FARGATE (pods routed by FargateProfiles to isolated nodes) or EXTERNAL. Not together with capacityProviderStrategy.').optional(),
     capacityProviderStrategy: z
       .array(CapacityProviderStrategyItem)
       .max(20)
@@ -178,6 +285,8 @@ export const ServiceSpecFields = z
     serviceConnectConfiguration: ServiceConnectConfiguration.optional(),
     volumeConfigurations: z.array(VolumeConfiguration).max(1).describe('Volumes configured at launch (the task definition marks them configuredAtLaunch).').optional(),
     vpcLatticeConfigurations: z.array(VpcLatticeConfiguration).describe('VPC Lattice target groups. Recorded.').optional(),
+    gatewayConnectors: z.array(GatewayConnector).max(1).describe('Attaches the service to a gateway ingress path (at most 1). Reported.').optional(),
+    monitoring: MonitoringConfiguration.optional(),
     forceNewDeployment: intOrString(
       'A restart token, like `aws ecs update-service --force-new-deployment`: whenever its value changes, a new deployment of the same revision ' +
         'replaces every task. Use a counter or a timestamp; the value itself has no meaning.',

@@ -120,6 +120,13 @@ export const TaskDefinitionSpecFields = z
       .optional(),
     runtimePlatform: runtimePlatform.optional(),
     enableFaultInjection: flag('Allow fault-injection requests from the task. Recorded.').optional(),
+    trustedExecutionConfiguration: z
+      .strictObject({
+        isolationMode: oneOf(['SHARED', 'ISOLATED_SANDBOX', 'CONFIDENTIAL_SANDBOX'], 'How the task is isolated from other tasks on its instance. Default SHARED.'),
+        attestationPolicy: text('The base64 attestation policy; required with CONFIDENTIAL_SANDBOX.').optional(),
+      })
+      .describe('Sandboxed or confidential execution of the task. Reported; use a runtime class (FargateProfile) for isolation.')
+      .optional(),
     kubernetes: TaskDefinitionKubernetes.optional(),
   })
   .describe('An ECS task definition (the input of RegisterTaskDefinition) with a few Kubernetes-only settings under kubernetes.');

@@ -57,6 +57,15 @@ export const Volume = z
     dockerVolumeConfiguration: dockerVolumeConfiguration.optional(),
     efsVolumeConfiguration: efsVolumeConfiguration.optional(),
     fsxWindowsFileServerVolumeConfiguration: fsxWindowsFileServerVolumeConfiguration.optional(),
+    s3filesVolumeConfiguration: z
+      .strictObject({
+        fileSystemArn: text('The S3 Files file system to mount.'),
+        rootDirectory: text('The directory of the file system mounted as the root of the volume. Default "/".').optional(),
+        transitEncryptionPort: int('The port used for encrypted traffic to the file system.', 0, 65535).optional(),
+        accessPointArn: text('The S3 Files access point to mount through.').optional(),
+      })
+      .describe('An Amazon S3 Files file system. Map it to a PersistentVolumeClaim in spec.kubernetes.volumes.')
+      .optional(),
     configuredAtLaunch: flag('The volume (an EBS volume) is configured when the task is launched, by the Service\'s volumeConfigurations.').optional(),
   })
   .describe('A data volume the containers of the task can mount.');

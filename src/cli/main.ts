@@ -3,13 +3,14 @@ import type { Command } from './command.js';
 import { benchCommand } from './bench.js';
 import { exportCommand } from './export.js';
 import { genCrdsCommand } from './gen-crds.js';
+import { genDocsCommand } from './gen-docs.js';
 import { importCommand } from './import.js';
 import { localCommand } from './local.js';
 import { profileCommand } from './profile.js';
 import { runCommand } from './run.js';
 import { startCommand } from './start.js';
 
-const commands: Command[] = [startCommand, runCommand, localCommand, importCommand, exportCommand, profileCommand, benchCommand, genCrdsCommand];
+const commands: Command[] = [startCommand, runCommand, localCommand, importCommand, exportCommand, profileCommand, benchCommand, genCrdsCommand, genDocsCommand];
 
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

@@ -3,6 +3,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { Registry } from 'prom-client';
 import { Kube, Manager, RuntimeMetrics, createLogger, onShutdownSignals } from '../runtime/index.js';
 import { buildCaches } from './caches.js';
+import { detectContainerRestartRules } from './cluster-features.js';
 import { startFargateProfiles, type FargateProfileSettings } from './fargateprofile-setup.js';
 import { BERTH_RESOURCES } from './resources.js';
 import { startServiceController } from './service.js';
@@ -47,7 +48,8 @@ export async function runOperator(options: OperatorOptions): Promise<number> {
   const caches = buildCaches(manager);
   const events = manager.events();
   startTaskDefinitionController({ manager, kube, caches, events });
-  startServiceController({ manager, kube, caches, events });
+  const containerRestartRules = await detectContainerRestartRules(kube, logger);
+  startServiceController({ manager, kube, caches, events, cluster: { containerRestartRules } });
   const fargate = await startFargateProfiles({ manager, kube, caches, logger, registry: metrics.registry }, options.fargate);
 
   // The webhook goes first: unregistering it needs the client, which the manager closes.

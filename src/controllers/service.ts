@@ -26,7 +26,7 @@ export interface ServiceControllerDeps {
   caches: Caches;
   events: EventRecorder;
   /** Operator configuration the renderer needs besides what the caches hold. */
-  cluster?: Pick<ClusterFacts, 'defaultRuntimeClassName' | 'binpackSchedulerName' | 'capacityProviders' | 'subnetZones'>;
+  cluster?: Pick<ClusterFacts, 'defaultRuntimeClassName' | 'binpackSchedulerName' | 'capacityProviders' | 'subnetZones' | 'containerRestartRules'>;
   now?: () => Date;
   /** The last status written per object, shared by the passes of one controller. */
   statuses: StatusMemory;

@@ -1,3 +1,4 @@
+import { ecsOutputAnnotation, SERVICE_FIELDS } from '../api/ecs-fields.js';
 import { serviceSpecFromEcs, unsafeJsonAt } from '../api/ecsjson.js';
 import type { Path } from '../api/rules.js';
 import { SERVICE_KIND, ServiceSpec } from '../api/service.js';
@@ -8,13 +9,8 @@ import { ANNOTATION_ORIGINAL_TASK_DEFINITION, SERVICE_NAME_MAX, taskDefinitionRe
 import { importedResource, nameResource, type ImportedResource, type ImportOptions } from './resource.js';
 import { serviceFindings } from './service-findings.js';
 
-// ECS service JSON → Service: create-service input, or one service of describe-services output.
-
-/**
- * describe-services reports the platform family of Fargate tasks, which ECS derives from the
- * task definition; it is no CreateService field.
- */
-const DESCRIBE_ONLY_FIELDS = ['platformFamily'];
+// ECS service JSON → Service: create-service input, or one service of describe-services output,
+// whose output-only fields (deployments, events, ARNs…) are kept in annotation ecs.berth.dev/ecs-output.
 
 /** A Service from one ECS service object found at `base` of its file. */
 export function serviceFromEcs(json: Record<string, unknown>, base: Path, options: ImportOptions): Conversion<ImportedResource> {
@@ -25,7 +21,6 @@ export function serviceFromEcs(json: Record<string, unknown>, base: Path, option
     return out;
   }
   const { spec } = serviceSpecFromEcs(json);
-  for (const field of DESCRIBE_ONLY_FIELDS) delete spec[field];
   const hadCluster = spec.cluster !== undefined;
   delete spec.cluster;
 
@@ -45,7 +40,9 @@ export function serviceFromEcs(json: Record<string, unknown>, base: Path, option
   out.warnings.push(...sortByPath(serviceFindings(parsed.data)).map((f) => ({ path: rebase(f.path, base), message: f.reason })));
 
   if (!naming.keepEcsName) delete spec.serviceName;
-  out.value = importedResource(SERVICE_KIND, naming.name, options, { ...naming.annotations, ...reference.annotations }, spec);
+  const body = isObject(json.service) && Object.keys(json).length === 1 ? json.service : json;
+  const annotations = { ...naming.annotations, ...reference.annotations, ...ecsOutputAnnotation(body, SERVICE_FIELDS) };
+  out.value = importedResource(SERVICE_KIND, naming.name, options, annotations, spec);
   return out;
 }
 
@@ -69,4 +66,8 @@ function referenceTaskDefinition(written: string, at: string): { taskDefinition:
     });
   }
   return { taskDefinition, annotations, warnings };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -1,3 +1,4 @@
+import { ecsOutputAnnotation, TASK_DEFINITION_FIELDS } from '../api/ecs-fields.js';
 import { UnsafeJson } from '../api/ecsjson.js';
 import type { Path } from '../api/rules.js';
 import { TASK_DEFINITION_KIND, TaskDefinitionSpec } from '../api/taskdefinition.js';
@@ -9,7 +10,8 @@ import { TASK_DEFINITION_NAME_MAX } from './names.js';
 import { importedResource, nameResource, type ImportedResource, type ImportOptions } from './resource.js';
 
 // ECS task definition JSON → TaskDefinition. The spec is the RegisterTaskDefinition input as
-// written; the pod template is rendered only to learn which fields Berth does not honour.
+// written; the pod template is rendered only to learn which fields Berth does not honour. The
+// output-only fields of describe-task-definition are kept in annotation ecs.berth.dev/ecs-output.
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -53,6 +55,7 @@ export function taskDefinitionFromEcs(json: unknown, options: ImportOptions): Co
   }
 
   if (!naming.keepEcsName) delete spec.family;
-  out.value = importedResource(TASK_DEFINITION_KIND, naming.name, options, naming.annotations, spec);
+  const body = base.length === 2 ? (json as { taskDefinition: Record<string, unknown> }).taskDefinition : (json as Record<string, unknown>);
+  out.value = importedResource(TASK_DEFINITION_KIND, naming.name, options, { ...naming.annotations, ...ecsOutputAnnotation(body, TASK_DEFINITION_FIELDS) }, spec);
   return out;
 }

@@ -1,7 +1,8 @@
 // The cpu and memory a routed pod gets, so that it holds exactly its Fargate size with requests
 // equal to limits (Guaranteed QoS, as every EKS Fargate pod runs). The budget is the size less
 // the 256 MiB Fargate keeps for the node's own processes; the isolated RuntimeClass is expected
-// to carry that 256 MiB as its pod overhead, so a node reserves the whole size.
+// to carry that 256 MiB as its pod overhead, so a node reserves the whole size. An ECS task
+// (annotation ecs.berth.dev/task-size) runs at its task size, so its budget is the whole size.
 //
 // Pod-level resources (the default, as for rendered task definitions): the pod's requests and
 // limits are the budget and its containers share it, as containers share a Fargate VM; container
@@ -38,8 +39,9 @@ export interface FargateResources {
 type Resource = 'cpu' | 'memory';
 const RESOURCES: Resource[] = ['cpu', 'memory'];
 
-export function fargateResources(spec: PodSpec, size: FargatePodSize, podLevel: boolean): FargateResources {
-  const budget: Record<Resource, number> = { cpu: size.cpuMillis, memory: (size.memoryMiB - NODE_OVERHEAD_MIB) * MiB };
+/** `overheadMiB`: what the size keeps for the node's own processes (none for an ECS task size). */
+export function fargateResources(spec: PodSpec, size: FargatePodSize, podLevel: boolean, overheadMiB = NODE_OVERHEAD_MIB): FargateResources {
+  const budget: Record<Resource, number> = { cpu: size.cpuMillis, memory: (size.memoryMiB - overheadMiB) * MiB };
   return podLevel ? podLevelResources(spec, budget) : containerResources(spec, budget);
 }
 

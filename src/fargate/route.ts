@@ -11,7 +11,7 @@ import { FARGATE_PROFILE_LABEL, matchProfile, type ProfileLike } from './profile
 import { fargateResources, type FargateResources, type ResourceSetting } from './resources.js';
 import { podShapeProblem } from './podshape.js';
 import { findViolations } from './restrictions.js';
-import { sizePod, type FargatePodSize } from './sizing.js';
+import { TASK_SIZE_ANNOTATION, sizePod, taskSizeOf, type FargatePodSize } from './sizing.js';
 
 /** The annotation EKS puts on Fargate pods: the size the pod was given, e.g. "0.25vCPU 0.5GB". */
 export const CAPACITY_PROVISIONED_ANNOTATION = 'CapacityProvisioned';
@@ -81,7 +81,12 @@ export function routePod(pod: PodLike, profiles: readonly ProfileLike[], options
     const message = `FargateProfile "${name}" refuses the pod: ${violations.map((v) => v.message).join('; ')}`;
     return { action: 'refuse', profile: name, rule: violations[0].rule, message };
   }
-  const sized = sizePod(pod.spec);
+  const annotated = pod.metadata?.annotations?.[TASK_SIZE_ANNOTATION];
+  const taskSize = annotated === undefined ? undefined : taskSizeOf(annotated);
+  if (taskSize && 'error' in taskSize) {
+    return { action: 'refuse', profile: name, rule: 'InvalidResources', message: `FargateProfile "${name}" refuses the pod: InvalidResources: ${taskSize.error}` };
+  }
+  const sized = sizePod(pod.spec, taskSize);
   if (!sized.ok) return { action: 'refuse', profile: name, rule: sized.rule, message: `FargateProfile "${name}" refuses the pod: ${sized.rule}: ${sized.message}` };
 
   const zones = [...new Set((match.profile.spec.subnets ?? []).map((s) => options.subnetZones?.[s] ?? s))].sort();
@@ -95,7 +100,7 @@ export function routePod(pod: PodLike, profiles: readonly ProfileLike[], options
     labels: { [FARGATE_PROFILE_LABEL]: toLabelValue(name) },
     annotations: { [CAPACITY_PROVISIONED_ANNOTATION]: sized.size.capacityProvisioned },
     size: sized.size,
-    resources: fargateResources(pod.spec, sized.size, options.podLevelResources ?? true),
+    resources: fargateResources(pod.spec, sized.size, options.podLevelResources ?? true, taskSize ? 0 : undefined),
   };
 }
 

@@ -9,9 +9,12 @@
 //   - 256 MiB of memory is added for the node's own processes, then the pod is rounded up to the
 //     first row of the Fargate table (fewest vCPUs, then least memory) that holds both.
 // Fargate's "GB" is 1024 MiB.
+// An ECS task is different: it runs at exactly its task size (ECS has already checked that size
+// against the Fargate table and that its containers fit), so a pod that carries one in annotation
+// ecs.berth.dev/task-size is given that size verbatim, with no overhead added.
 
 import type { Container, PodSpec, ResourceList } from '../api/kube.js';
-import { FARGATE_SIZES } from '../api/values.js';
+import { FARGATE_SIZES, isFargateSize } from '../api/values.js';
 import { MiB, cpuMillis, memoryBytes, quantityProblem } from './quantity.js';
 
 /** Memory Fargate reserves in every pod for kubelet, kube-proxy and containerd. */
@@ -38,9 +41,37 @@ export type SizingResult =
   | { ok: true; request: PodRequest; size: FargatePodSize }
   | { ok: false; rule: 'SizeExceeded' | 'InvalidResources'; message: string };
 
-export function sizePod(spec: PodSpec): SizingResult {
+/** The annotation that carries an ECS task's size onto its pods: "<cpu units>/<memory MiB>", e.g. "1024/2048". */
+export const TASK_SIZE_ANNOTATION = 'ecs.berth.dev/task-size';
+
+/** The annotation value for a task size; undefined when it is not a Fargate size. */
+export function taskSizeAnnotation(cpuUnits: number, memoryMiB: number): string | undefined {
+  return isFargateSize(cpuUnits, memoryMiB) ? `${cpuUnits}/${memoryMiB}` : undefined;
+}
+
+/** The Fargate size an annotation value names, or an error naming the rule it breaks. */
+export function taskSizeOf(annotation: string): FargatePodSize | { error: string } {
+  const match = /^([0-9]{1,6})\/([0-9]{1,7})$/.exec(annotation);
+  const cpu = match ? Number(match[1]) : NaN;
+  const memory = match ? Number(match[2]) : NaN;
+  if (!match || !isFargateSize(cpu, memory)) {
+    return { error: `annotation ${TASK_SIZE_ANNOTATION} "${annotation}" must be "<cpu units>/<memory MiB>" of a Fargate task size, for example "1024/2048"` };
+  }
+  return sizeOf((cpu * 1000) / 1024, memory);
+}
+
+/** Sizes a pod: at its task size when it has one, else as EKS Fargate does. */
+export function sizePod(spec: PodSpec, taskSize?: FargatePodSize): SizingResult {
   const request = podRequest(spec);
   if ('error' in request) return { ok: false, rule: 'InvalidResources', message: request.error };
+  if (taskSize) {
+    if (request.cpuMillis <= taskSize.cpuMillis && request.memoryBytes <= taskSize.memoryMiB * MiB) return { ok: true, request, size: taskSize };
+    return {
+      ok: false,
+      rule: 'SizeExceeded',
+      message: `the pod needs ${request.cpuMillis / 1000} vCPU and ${round2(request.memoryBytes / MiB / 1024)} GB, more than its task size ${taskSize.capacityProvisioned}`,
+    };
+  }
   const size = fargateSizeFor(request);
   if (!size) {
     const largest = FARGATE_SIZES[FARGATE_SIZES.length - 1];

@@ -6,6 +6,7 @@ import { containerPath, RenderError, type IgnoredField } from './findings.js';
 import { dnsName } from './names.js';
 import { renderPorts } from './ports.js';
 import { renderProbes } from './probes.js';
+import { renderRestartRules } from './restarts.js';
 import { renderEnv } from './secrets.js';
 import { renderSecurityContext } from './security.js';
 
@@ -35,6 +36,8 @@ export interface ContainerContext {
   windows: boolean;
   resources: ResourceRequirements;
   mounts: VolumeMount[];
+  /** The cluster serves per-container restart rules (Kubernetes 1.35+). */
+  restartRules: boolean;
 }
 
 export function renderContainer(def: ContainerDefinition, i: number, ctx: ContainerContext, ignored: IgnoredField[]): Container {
@@ -60,6 +63,7 @@ export function renderContainer(def: ContainerDefinition, i: number, ctx: Contai
     Object.assign(c, probes);
   }
   if (ctx.role === 'sidecar') c.restartPolicy = 'Always';
+  Object.assign(c, renderRestartRules(def, i, ctx.role, ctx.restartRules, ignored));
 
   const securityContext = renderSecurityContext(def, i, ignored);
   if (securityContext) c.securityContext = securityContext;

@@ -118,12 +118,6 @@ function noteLifecycle(def: ContainerDefinition, i: number, role: ContainerRole,
       reason: 'approximated: Kubernetes restarts the container when it exits; ECS would leave a non-essential container stopped',
     });
   }
-  if (restarts && def.restartPolicy?.ignoredExitCodes?.length) {
-    ignored.push({
-      path: containerPath(i, 'restartPolicy', 'ignoredExitCodes'),
-      reason: 'not honoured: Kubernetes restarts the container whatever its exit code',
-    });
-  }
   if (restarts && def.restartPolicy?.restartAttemptPeriod !== undefined) {
     ignored.push({
       path: containerPath(i, 'restartPolicy', 'restartAttemptPeriod'),

@@ -3,19 +3,11 @@
 // the fields ECS fills in on registration and, from console exports, explicit nulls. This turns
 // any of those into RegisterTaskDefinition input, the shape of a TaskDefinition spec.
 
+import { outputOnlyFields, TASK_DEFINITION_FIELDS } from '../api/ecs-fields.js';
 import { withoutNullFields } from '../api/ecsjson.js';
 
 /** Fields ECS sets on registration; they are not part of the input and are dropped. */
-export const READ_ONLY_FIELDS = [
-  'taskDefinitionArn',
-  'revision',
-  'status',
-  'requiresAttributes',
-  'compatibilities',
-  'registeredAt',
-  'registeredBy',
-  'deregisteredAt',
-] as const;
+export const READ_ONLY_FIELDS = outputOnlyFields(TASK_DEFINITION_FIELDS);
 
 export interface NormalisedTaskDefinition {
   /** RegisterTaskDefinition input, ready for schema validation. */

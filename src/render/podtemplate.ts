@@ -1,5 +1,7 @@
 import type { PodSpec, PodTemplateSpec } from '../api/kube.js';
 import type { TaskDefinitionSpec } from '../api/taskdefinition.js';
+import { parseCpu, parseMemory } from '../api/values.js';
+import { TASK_SIZE_ANNOTATION, taskSizeAnnotation } from '../fargate/sizing.js';
 import { checkTaskDefinitionTemplate } from './check/children.js';
 import { KubeRulesError } from './check/problem.js';
 import { containerNames, renderContainer } from './containers.js';
@@ -31,6 +33,12 @@ export interface RenderOptions {
    * PodLevelResources feature is on by default). false spreads them over essential containers.
    */
   podLevelResources?: boolean;
+  /**
+   * The cluster serves per-container restart rules (default; Kubernetes 1.35+, where the
+   * ContainerRestartRules feature is on by default): restartPolicy.ignoredExitCodes become one.
+   * false reports them instead.
+   */
+  containerRestartRules?: boolean;
   /** The ECS Service the pods are rendered for: labels ecs.berth.dev/service and app.kubernetes.io/name. */
   service?: string;
   /** The Service's launch type: label ecs.berth.dev/launch-type. */
@@ -71,7 +79,16 @@ export function renderPodTemplate(input: TaskDefinitionRevisionInput, options: R
     renderContainer(
       defs[i],
       i,
-      { name: names[i], role: startup.roles[i], gated: startup.gated[i], mode, windows, resources: resources.containers[i], mounts: volumes.mounts[i] },
+      {
+        name: names[i],
+        role: startup.roles[i],
+        gated: startup.gated[i],
+        mode,
+        windows,
+        resources: resources.containers[i],
+        mounts: volumes.mounts[i],
+        restartRules: options.containerRestartRules ?? true,
+      },
       ignored,
     );
   const initContainers = startup.initOrder.map(container);
@@ -96,12 +113,20 @@ export function renderPodTemplate(input: TaskDefinitionRevisionInput, options: R
 
   const user = userMetadata(spec, ignored);
   const labels = { ...standardLabels({ family: input.family, revision: input.revision, ...options }), ...user.labels };
-  const metadata = Object.keys(user.annotations).length > 0 ? { labels, annotations: user.annotations } : { labels };
+  const annotations = { ...user.annotations, ...taskSize(spec) };
+  const metadata = Object.keys(annotations).length > 0 ? { labels, annotations } : { labels };
   const template = { metadata, spec: podSpec };
   // What ECS accepts and Kubernetes would not run is refused here, named by its ECS field.
   const problems = options.checkKubeRules === false ? [] : checkTaskDefinitionTemplate(input, template);
   if (problems.length > 0) throw new KubeRulesError(problems);
   return { template, ignored: sortByPath(ignored) };
+}
+
+// A task with a Fargate size runs at exactly that size where a FargateProfile takes its pods.
+function taskSize(spec: TaskDefinitionSpec): Record<string, string> {
+  if (spec.cpu === undefined || spec.memory === undefined) return {};
+  const value = taskSizeAnnotation(parseCpu(spec.cpu), parseMemory(spec.memory));
+  return value === undefined ? {} : { [TASK_SIZE_ANNOTATION]: value };
 }
 
 // ECS tasks see no Kubernetes API credentials and no environment variables for other Services

@@ -61,6 +61,12 @@ function limitsFirst(r: ResourceRequirements): ResourceRequirements {
   return out;
 }
 
+const UNHONOURED_RESOURCE = {
+  GPU: 'not honoured: GPU sharing (NVIDIA MPS) needs a device plugin configured for it; no GPU is requested',
+  InferenceAccelerator: 'not honoured: Elastic Inference accelerators have no Kubernetes equivalent',
+  NeuronDevice: 'not honoured: Neuron devices are requested through the Neuron device plugin\'s resources, set by hand',
+} as const;
+
 function containerResources(def: ContainerDefinition, i: number, ignored: IgnoredField[]): ResourceRequirements {
   const out: ResourceRequirements = {};
   if (def.cpu) addTo(out, 'requests', 'cpu', cpuQuantity(def.cpu));
@@ -68,14 +74,11 @@ function containerResources(def: ContainerDefinition, i: number, ignored: Ignore
   const reserved = def.memoryReservation || def.memory;
   if (reserved) addTo(out, 'requests', 'memory', mebibytes(reserved));
   (def.resourceRequirements ?? []).forEach((req, j) => {
-    if (req.type === 'GPU') {
+    if (req.type === 'GPU' && req.value !== undefined) {
       // Extended resources take their request from the limit.
       addTo(out, 'limits', 'nvidia.com/gpu', req.value);
     } else {
-      ignored.push({
-        path: containerPath(i, 'resourceRequirements', j),
-        reason: 'not honoured: Elastic Inference accelerators have no Kubernetes equivalent',
-      });
+      ignored.push({ path: containerPath(i, 'resourceRequirements', j), reason: UNHONOURED_RESOURCE[req.type] });
     }
   });
   return out;

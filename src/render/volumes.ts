@@ -56,7 +56,13 @@ function volumeSource(spec: TaskDefinitionSpec, v: EcsVolume, i: number, ignored
 
   const byRule = claimNameFor(v);
   if (byRule) {
-    const field = v.efsVolumeConfiguration ? 'efsVolumeConfiguration' : v.fsxWindowsFileServerVolumeConfiguration ? 'fsxWindowsFileServerVolumeConfiguration' : 'dockerVolumeConfiguration';
+    const field = v.efsVolumeConfiguration
+      ? 'efsVolumeConfiguration'
+      : v.fsxWindowsFileServerVolumeConfiguration
+        ? 'fsxWindowsFileServerVolumeConfiguration'
+        : v.s3filesVolumeConfiguration
+          ? 's3filesVolumeConfiguration'
+          : 'dockerVolumeConfiguration';
     ignored.push({
       path: joinPath(['volumes', i, field]),
       reason:
@@ -84,6 +90,7 @@ function volumeSource(spec: TaskDefinitionSpec, v: EcsVolume, i: number, ignored
 /**
  * The claim that backs a shared ECS volume when spec.kubernetes.volumes does not name one:
  * EFS `efs-<fileSystemId>[-<accessPointId>][-<rootDirectory>]`, FSx `fsx-<fileSystemId>-<rootDirectory>`,
+ * S3 Files `s3files-<file system id>[-<rootDirectory>]`,
  * a shared Docker volume its own name, all through dnsName. Tasks that use the same storage
  * share the claim, as they share the file system on ECS. Undefined for other volumes.
  */
@@ -95,6 +102,12 @@ export function claimNameFor(v: EcsVolume): string | undefined {
   }
   const fsx = v.fsxWindowsFileServerVolumeConfiguration;
   if (fsx) return dnsName(`fsx-${fsx.fileSystemId}-${fsx.rootDirectory}`, 253);
+  const s3files = v.s3filesVolumeConfiguration;
+  if (s3files) {
+    const root = (s3files.rootDirectory ?? '').replace(/^\/+/, '');
+    const id = s3files.fileSystemArn.slice(s3files.fileSystemArn.lastIndexOf('/') + 1);
+    return dnsName(['s3files', id, root].filter((p) => p !== '').join('-'), 253);
+  }
   if (v.dockerVolumeConfiguration?.scope === 'shared') return dnsName(v.name, 253);
   return undefined;
 }

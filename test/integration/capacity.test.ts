@@ -86,10 +86,11 @@ describe('Fargate launch type and capacity providers', () => {
     expect(await operator.stop()).toBe(0);
   });
 
+  // A task runs at exactly its task size (256/512), as on ECS: no 256 MiB added, no rounding up.
   test('launchType FARGATE: the profile routes the tasks to the isolated pool, sized as Fargate tasks', async () => {
     await apply([taskDefinition(ns), service(ns, { launchType: 'FARGATE', desiredCount: 2 })]);
     await steady(ns, 2);
-    expect(await tasks(ns)).toEqual(Array(2).fill(expect.objectContaining({ profile, runtimeClass: 'berth-isolated', capacity: '0.25vCPU 1GB', pool: 'isolated' })));
+    expect(await tasks(ns)).toEqual(Array(2).fill(expect.objectContaining({ profile, runtimeClass: 'berth-isolated', capacity: '0.25vCPU 0.5GB', pool: 'isolated' })));
     expect(await deployments(ns)).toEqual({ web: [2, 2] });
   });
 

@@ -2,7 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { taskDefinitionSpecFromEcs } from '../../src/api/ecsjson.js';
 import { INVALID_OBJECTS } from '../unit/api/fixtures/invalid-objects.js';
-import { ec2TaskDefinition, fargateProfile, fargateTaskDefinition, replicaService, variant } from '../unit/api/fixtures/objects.js';
+import { ec2TaskDefinition, fargateProfile, fargateTaskDefinition, replicaService, serviceWithNewFields, taskDefinitionWithNewFields, variant } from '../unit/api/fixtures/objects.js';
 import { CORPUS, describeCorpus, HAS_CORPUS } from '../corpus.js';
 import { kubectl, kubectlJson, newNamespace, waitFor } from './cluster.js';
 import { installCrds } from './operator.js';
@@ -108,6 +108,16 @@ describe('CRDs on a real apiserver', () => {
     ['REPLICA service', replicaService()],
   ])('admits the %s', async (_name, object) => {
     expect(await admit(object, ns)).toBe('');
+  });
+
+  // Strict field validation refuses a field the schema lacks, and the stored spec is compared
+  // whole, so nothing the user wrote is pruned on the way.
+  it.each([
+    ['task definition', taskDefinitionWithNewFields()],
+    ['service', serviceWithNewFields()],
+  ])('admits a %s with every member ECS added in 2025-2026, and keeps every one', async (_name, object) => {
+    const stored = JSON.parse(await kubectl(['create', '--dry-run=server', '--validate=strict', '-n', ns, '-o', 'json', '-f', '-'], JSON.stringify(object)));
+    expect(stored.spec).toEqual(object.spec);
   });
 
   it.each([

@@ -103,6 +103,22 @@ describe('Service controller', () => {
     expect((await kubectlJson(['get', 'daemonset', 'web', '-n', ns])).metadata.ownerReferences[0].kind).toBe('Service');
   });
 
+  test('a restartPolicy with ignoredExitCodes becomes restart rules the apiserver keeps', async () => {
+    const ns = await newNamespace('svc-restart');
+    const td = taskDefinition(ns, 'nginx:1.27');
+    td.spec.containerDefinitions.push({ name: 'worker', image: 'busybox:1.36', memory: 64, essential: false, restartPolicy: { enabled: true, ignoredExitCodes: [0] } } as never);
+    await apply([td, service(ns, { desiredCount: 1 })]);
+    await steady(ns, 'web', 1);
+    const deployment = await kubectlJson(['get', 'deployment', 'web', '-n', ns]);
+    const worker = deployment.spec.template.spec.containers.find((c: any) => c.name === 'worker');
+    expect({ restartPolicy: worker.restartPolicy, restartPolicyRules: worker.restartPolicyRules }).toEqual({
+      restartPolicy: 'Never',
+      restartPolicyRules: [{ action: 'Restart', exitCodes: { operator: 'NotIn', values: [0] } }],
+    });
+    const [pod] = (await kubectlJson(['get', 'pods', '-n', ns, '-l', 'ecs.berth.dev/service=web'])).items;
+    expect(pod.spec.containers.find((c: any) => c.name === 'worker').restartPolicyRules).toEqual(worker.restartPolicyRules);
+  });
+
   test('kubectl scale changes the desired count', async () => {
     const ns = await newNamespace('svc-scale');
     await apply([taskDefinition(ns, 'nginx:1.27'), service(ns, { desiredCount: 1 })]);

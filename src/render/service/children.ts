@@ -1,3 +1,4 @@
+import { reportedFields, SERVICE_FIELDS } from '../../api/ecs-fields.js';
 import type { DaemonSet, Deployment, HorizontalPodAutoscaler, Service as KubeService, PodTemplateSpec, ServiceAccount } from '../../api/kube.js';
 import type { Service } from '../../api/service.js';
 import { schedulingStrategyOf, serviceNameOf } from '../../api/service.js';
@@ -175,14 +176,7 @@ export function preflightServiceRender(input: Omit<ServiceRenderInput, 'rollout'
 
 // Service fields Berth accepts and cannot honour the way ECS would.
 function serviceFields(service: Pick<Service, 'spec'>): IgnoredField[] {
-  const spec = service.spec;
-  const out: IgnoredField[] = [];
-  const controller = spec.deploymentController?.type;
-  if (controller && controller !== 'ECS') {
-    out.push({ path: 'spec.deploymentController.type', reason: `not honoured: ${controller} deployments are run as ECS rolling updates` });
-  }
-  if (spec.deploymentConfiguration?.alarms?.enable) {
-    out.push({ path: 'spec.deploymentConfiguration.alarms', reason: 'not honoured: there are no CloudWatch alarms to watch; only the circuit breaker fails deployments' });
-  }
-  return out;
+  // The fields the table reports; the ones whose report depends on other objects come from the
+  // renderers above.
+  return reportedFields(service.spec, SERVICE_FIELDS).map(({ path, reason }) => ({ path: path.replace(/^\$/, 'spec'), reason }));
 }

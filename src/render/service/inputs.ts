@@ -18,6 +18,8 @@ export interface ClusterFacts {
   binpackSchedulerName?: string;
   /** Capacity providers besides FARGATE, FARGATE_SPOT and EC2 (operator configuration). */
   capacityProviders?: CapacityProviderTable;
+  /** The cluster serves per-container restart rules (Kubernetes 1.35+). Absent: it does. */
+  containerRestartRules?: boolean;
 }
 
 /** Nothing can be rendered: a condition reason and message for the Service. */

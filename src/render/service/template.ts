@@ -57,7 +57,13 @@ export function renderServiceTemplate(input: ServiceTemplateInput): ServiceTempl
   const name = serviceNameOf(service);
   const launchType = input.share.launchType;
 
-  const rendered = tryRenderPodTemplate(input.taskDefinition, { service: name, launchType, podLevelResources: input.podLevelResources, checkKubeRules: input.checkKubeRules });
+  const rendered = tryRenderPodTemplate(input.taskDefinition, {
+    service: name,
+    launchType,
+    podLevelResources: input.podLevelResources,
+    checkKubeRules: input.checkKubeRules,
+    containerRestartRules: cluster.containerRestartRules,
+  });
   if (!rendered.ok) return rendered;
   let template = rendered.template;
   const metadata = template.metadata ?? {};

@@ -8,7 +8,7 @@ import { containersOnDependencyCycles } from '../../../src/api/taskdefinition-ru
 import { validateResource, validateSpec } from '../../../src/api/validate.js';
 import { CORPUS, describeCorpus } from '../../corpus.js';
 import { INVALID_FARGATE_PROFILES, INVALID_OBJECTS, INVALID_SERVICES, INVALID_TASK_DEFINITIONS } from './fixtures/invalid-objects.js';
-import { ec2TaskDefinition, fargateProfile, fargateTaskDefinition, replicaService, variant } from './fixtures/objects.js';
+import { ec2TaskDefinition, fargateProfile, fargateTaskDefinition, replicaService, serviceWithNewFields, taskDefinitionWithNewFields, variant } from './fixtures/objects.js';
 
 const read = (path: string): unknown => JSON.parse(readFileSync(path, 'utf8'));
 
@@ -34,6 +34,8 @@ describe('the valid examples', () => {
     ['EC2 task definition', ec2TaskDefinition()],
     ['REPLICA service', replicaService()],
     ['Fargate profile', fargateProfile()],
+    ['task definition with every new ECS field', taskDefinitionWithNewFields()],
+    ['service with every new ECS field', serviceWithNewFields()],
   ])('%s is accepted', (_name, object) => {
     expect(validateResource(object)).toEqual({ ok: true, value: object });
   });

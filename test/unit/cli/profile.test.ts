@@ -131,7 +131,7 @@ metadata: {name: ignored}
 apiVersion: ecs.berth.dev/v1alpha1
 kind: TaskDefinition
 metadata: {name: api}
-spec: {family: api, networkMode: awsvpc, requiresCompatibilities: [FARGATE], cpu: "1024", memory: "2048", containerDefinitions: [{name: app, image: nginx, essential: true}]}
+spec: {family: api, networkMode: awsvpc, requiresCompatibilities: [FARGATE], cpu: "1 vCPU", memory: "2GB", containerDefinitions: [{name: app, image: nginx, essential: true}]}
 ---
 apiVersion: ecs.berth.dev/v1alpha1
 kind: Service
@@ -143,7 +143,9 @@ spec: {taskDefinition: api, desiredCount: 2, launchType: FARGATE}
     expect(out).toContain('Service team/api (its pods as Berth renders them)');
     expect(out).toContain('ecs.berth.dev/service=api');
     expect(out).toContain('=> routed to FargateProfile default-fargate');
-    expect(out).toContain('CapacityProvisioned  1vCPU 3GB'); // 2 GB asked + 256 MiB
+    // An ECS task runs at its task size, verbatim: no 256 MiB added, no rounding up.
+    expect(out).toContain('CapacityProvisioned  1vCPU 2GB');
+    expect(out).toContain('pod resources        cpu 1, memory 2Gi (requests = limits)');
     expect(out).not.toContain('TaskDefinition team/api'); // shown through its Service
   });
 

@@ -7,10 +7,30 @@ const base: ServiceSpec = { taskDefinition: 'web' };
 describe('CreateService fields Berth does not honour', () => {
   test.each<[string, Partial<ServiceSpec>, string[]]>([
     ['nothing set', {}, []],
+    [
+      'the deployment model of blue/green, linear and canary deployments',
+      {
+        deploymentConfiguration: {
+          strategy: 'CANARY',
+          bakeTimeInMinutes: 10,
+          canaryConfiguration: { canaryPercent: 5, canaryBakeTimeInMinutes: 3 },
+          lifecycleHooks: [{ targetType: 'PAUSE', lifecycleStages: ['POST_SCALE_UP'] }],
+        },
+        loadBalancers: [{ containerName: 'web', containerPort: 80, advancedConfiguration: { alternateTargetGroupArn: 'arn:tg-green' } }],
+      },
+      [
+        '$.loadBalancers[0].advancedConfiguration',
+        '$.deploymentConfiguration.strategy',
+        '$.deploymentConfiguration.bakeTimeInMinutes',
+        '$.deploymentConfiguration.lifecycleHooks',
+        '$.deploymentConfiguration.canaryConfiguration',
+      ],
+    ],
+    ['strategy ROLLING, what Berth runs', { deploymentConfiguration: { strategy: 'ROLLING' } }, []],
     ['honoured fields', { desiredCount: 3, launchType: 'EC2', healthCheckGracePeriodSeconds: 30, propagateTags: 'SERVICE', tags: [{ key: 'a', value: 'b' }] }, []],
     ['off values', { enableExecuteCommand: false, enableECSManagedTags: false, loadBalancers: [], serviceRegistries: [], availabilityZoneRebalancing: 'DISABLED' }, []],
     ['platformVersion', { platformVersion: 'LATEST' }, ['$.platformVersion']],
-    ['role and clientToken', { role: 'ecsServiceRole', clientToken: 'x' }, ['$.role', '$.clientToken']],
+    ['role and clientToken', { role: 'ecsServiceRole', clientToken: 'x' }, ['$.clientToken', '$.role']],
     ['zone rebalancing', { availabilityZoneRebalancing: 'ENABLED' }, ['$.availabilityZoneRebalancing']],
     ['alarms in use', { deploymentConfiguration: { alarms: { alarmNames: ['high-5xx'], enable: true, rollback: true } } }, ['$.deploymentConfiguration.alarms']],
     ['alarms switched off', { deploymentConfiguration: { alarms: { alarmNames: [], enable: false, rollback: false } } }, []],

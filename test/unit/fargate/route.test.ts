@@ -83,6 +83,44 @@ describe('routePod', () => {
     });
   });
 
+  describe('an ECS task size (annotation ecs.berth.dev/task-size) is used verbatim', () => {
+    const sized = (value: string, spec: Partial<Pod['spec']> = {}): Pod => {
+      const p = pod('secure', {}, spec);
+      p.metadata.annotations = { 'ecs.berth.dev/task-size': value };
+      return p;
+    };
+
+    it('1 vCPU / 2 GB runs as 1 CPU / 2Gi, CapacityProvisioned 1vCPU 2GB (no overhead, no rounding up)', () => {
+      const r = routed(sized('1024/2048'));
+      expect(r.annotations).toEqual({ CapacityProvisioned: '1vCPU 2GB' });
+      expect(r.resources.pod).toEqual({ requests: { cpu: '1', memory: '2Gi' }, limits: { cpu: '1', memory: '2Gi' } });
+    });
+
+    it('routing the routed pod again changes nothing (the webhook sees the pods of rendered templates)', () => {
+      const first = routed(sized('1024/2048'));
+      const again = routed(applyRoute(sized('1024/2048'), first) as Pod);
+      expect(again.annotations).toEqual(first.annotations);
+      expect(again.resources.pod).toEqual(first.resources.pod);
+    });
+
+    it.each([
+      ['not a Fargate size', '1024/1024'],
+      ['not "<cpu>/<memory>"', '1 vCPU'],
+      ['empty', ''],
+    ])('refuses a malformed value: %s', (_name, value) => {
+      const d = routePod(sized(value), PROFILES, OPTIONS);
+      expect(d).toMatchObject({ action: 'refuse', rule: 'InvalidResources' });
+      expect(d.action === 'refuse' && d.message).toMatch(/annotation ecs\.berth\.dev\/task-size ".*" must be "<cpu units>\/<memory MiB>" of a Fargate task size/);
+    });
+
+    it('refuses containers that need more than the task size', () => {
+      const big = { containers: [{ name: 'app', image: 'nginx', resources: { requests: { cpu: '2', memory: '1Gi' } } }] };
+      const d = routePod(sized('1024/2048', big), PROFILES, OPTIONS);
+      expect(d).toMatchObject({ action: 'refuse', rule: 'SizeExceeded' });
+      expect(d.action === 'refuse' && d.message).toMatch(/more than its task size 1vCPU 2GB/);
+    });
+  });
+
   it('uses the profile’s runtime class, else the configured default', () => {
     expect(routed(pod('apps', { isolation: 'vm' })).runtimeClassName).toBe('kata');
     expect(routed(pod('secure'), { ...OPTIONS, defaultRuntimeClassName: 'gvisor' } as typeof OPTIONS).runtimeClassName).toBe('gvisor');

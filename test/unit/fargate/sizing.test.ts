@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import type { Container, PodSpec } from '../../../src/api/kube.js';
 import { cpuMillis, formatCpu, formatMemory, memoryBytes } from '../../../src/fargate/quantity.js';
 import { fargateResources } from '../../../src/fargate/resources.js';
-import { sizePod } from '../../../src/fargate/sizing.js';
+import { sizePod, taskSizeAnnotation, taskSizeOf } from '../../../src/fargate/sizing.js';
 
 const c = (name: string, requests?: Record<string, string>, limits?: Record<string, string>): Container => ({
   name,
@@ -155,5 +155,28 @@ describe('fargateResources: requests equal limits, within the size', () => {
       'sidecar "proxy" requests no cpu; it is left without a cpu limit, so the pod is Burstable rather than Guaranteed',
       'sidecar "proxy" requests no memory; it is left without a memory limit, so the pod is Burstable rather than Guaranteed',
     ]);
+  });
+});
+
+describe('an ECS task size', () => {
+  it.each<[number, number, string | undefined]>([
+    [1024, 2048, '1024/2048'],
+    [256, 512, '256/512'],
+    [16384, 122880, '16384/122880'],
+    [1024, 1024, undefined], // not in the Fargate table: the pod is sized as EKS does
+    [300, 600, undefined],
+  ])('cpu %d, memory %d → annotation %s', (cpu, memory, value) => {
+    expect(taskSizeAnnotation(cpu, memory)).toBe(value);
+  });
+
+  it('is the size verbatim', () => {
+    expect(taskSizeOf('1024/2048')).toEqual({ vcpu: 1, memoryGB: 2, cpuMillis: 1000, memoryMiB: 2048, capacityProvisioned: '1vCPU 2GB' });
+  });
+
+  it('holds a pod whose containers fit, and refuses one that does not', () => {
+    const size = taskSizeOf('1024/2048');
+    if ('error' in size) throw new Error(size.error);
+    expect(sizePod({ containers: [c('app', { cpu: '1', memory: '2Gi' })] }, size)).toMatchObject({ ok: true, size });
+    expect(sizePod({ containers: [c('app', { cpu: '1', memory: '3Gi' })] }, size)).toMatchObject({ ok: false, rule: 'SizeExceeded' });
   });
 });

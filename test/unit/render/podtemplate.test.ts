@@ -45,6 +45,7 @@ describe('a whole pod template', () => {
             'ecs.berth.dev/service': 'web',
             'ecs.berth.dev/launch-type': 'FARGATE',
           },
+          annotations: { 'ecs.berth.dev/task-size': '512/1024' },
         },
         spec: {
           serviceAccountName: 'task-role-web',

@@ -15,6 +15,16 @@ describe('container resources', () => {
     expect(containerNamed(render(task({}, container('app', fields))), 'app').resources).toEqual(expected);
   });
 
+  test.each([
+    ['a shared GPU (NVIDIA MPS)', { type: 'GPU' as const, sharingStrategy: { nvidiaMps: { memory: 4096 } } }, /GPU sharing/],
+    ['Neuron devices', { type: 'NeuronDevice' as const, value: '1' }, /Neuron devices/],
+  ])('%s are reported, and request nothing', (_name, requirement, reason) => {
+    const out = render(task({}, container('app', { resourceRequirements: [requirement] })));
+    expect(ignoredPaths(out)).toEqual(['$.containerDefinitions[0].resourceRequirements[0]']);
+    expect(out.ignored.find((f) => f.path === '$.containerDefinitions[0].resourceRequirements[0]')?.reason).toMatch(reason);
+    expect(containerNamed(out, 'app').resources?.limits?.['nvidia.com/gpu']).toBeUndefined();
+  });
+
   test('inference accelerators are reported', () => {
     const out = render(task({}, container('app', { resourceRequirements: [{ type: 'InferenceAccelerator', value: 'dev1' }] })));
     expect(ignoredPaths(out)).toEqual(['$.containerDefinitions[0].resourceRequirements[0]']);

@@ -63,6 +63,7 @@ describe('task volumes', () => {
       { name: 'v', fsxWindowsFileServerVolumeConfiguration: { fileSystemId: 'fs-2', rootDirectory: 'share', authorizationConfig: { credentialsParameter: 'x', domain: 'd' } } },
       'fsx-fs-2-share',
     ],
+    [{ name: 'v', s3filesVolumeConfiguration: { fileSystemArn: 'arn:aws:s3files:us-east-1:1:file-system/fs-3', rootDirectory: '/data' } }, 's3files-fs-3-data'],
     [{ name: 'v' }, undefined],
   ])('claimNameFor %j', (v, name) => {
     expect(claimNameFor(v)).toBe(name);

@@ -115,7 +115,7 @@ describe('one Deployment per capacity provider', () => {
     const out = render(SPOT_WORKSHOP, 5, {}, { cluster: { fargateProfiles: [profile] } });
     expect(out.fargate?.map((r) => [r.workload, r.decision.action])).toEqual([['web-fargate', 'none'], ['web-fargate-spot', 'route']]);
     const [onDemand, spot] = deployments(out);
-    expect(spot.spec.template.metadata?.annotations?.CapacityProvisioned).toBe('0.25vCPU 1GB');
+    expect(spot.spec.template.metadata?.annotations?.CapacityProvisioned).toBe('0.25vCPU 0.5GB'); // the task size, verbatim
     expect(onDemand.spec.template.metadata?.annotations?.CapacityProvisioned).toBeUndefined();
     expect(out.serviceIgnored.map((f) => f.path)).toEqual(['spec.capacityProviderStrategy']);
     expect(out.serviceIgnored[0].reason).toMatch(/^FARGATE: no FargateProfile selects .*; the tasks run in the provider's node pool without Fargate sizing$/);

@@ -294,3 +294,25 @@ describe('update strategies', () => {
     expect(daemonSetStrategy(limits, false)).toEqual({ type: 'RollingUpdate', rollingUpdate });
   });
 });
+
+describe('FieldsIgnored of the Service: the fields the ECS field table reports', () => {
+  test.each<[string, Partial<ServiceSpec>, string[]]>([
+    ['strategy ROLLING is what Berth runs: nothing', { deploymentConfiguration: { strategy: 'ROLLING' } }, []],
+    [
+      'the new deployment model',
+      {
+        deploymentConfiguration: {
+          strategy: 'LINEAR',
+          bakeTimeInMinutes: 5,
+          linearConfiguration: { stepPercent: 20, stepBakeTimeInMinutes: 2 },
+          lifecycleHooks: [{ targetType: 'PAUSE', lifecycleStages: ['POST_SCALE_UP'] }],
+        },
+      },
+      ['spec.deploymentConfiguration.strategy', 'spec.deploymentConfiguration.bakeTimeInMinutes', 'spec.deploymentConfiguration.lifecycleHooks', 'spec.deploymentConfiguration.linearConfiguration'],
+    ],
+    ['a deployment controller other than ECS', { deploymentController: { type: 'CODE_DEPLOY' } }, ['spec.deploymentController.type']],
+    ['fields with no counterpart', { platformVersion: '1.4.0', enableExecuteCommand: true }, ['spec.platformVersion', 'spec.enableExecuteCommand']],
+  ])('%s', (_name, spec, paths) => {
+    expect(render(spec).serviceIgnored.map((f) => f.path)).toEqual(paths);
+  });
+});
