@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import type { Command } from './command.js';
 import { benchCommand } from './bench.js';
+import { chaosCommand } from './chaos.js';
 import { exportCommand } from './export.js';
 import { genCrdsCommand } from './gen-crds.js';
 import { importCommand } from './import.js';
@@ -9,7 +10,7 @@ import { profileCommand } from './profile.js';
 import { runCommand } from './run.js';
 import { startCommand } from './start.js';
 
-const commands: Command[] = [startCommand, runCommand, localCommand, importCommand, exportCommand, profileCommand, benchCommand, genCrdsCommand];
+const commands: Command[] = [startCommand, runCommand, localCommand, importCommand, exportCommand, profileCommand, benchCommand, chaosCommand, genCrdsCommand];
 
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
