@@ -11,7 +11,7 @@ import type { KubeObject } from '../runtime/index.js';
 // Deployments for one Service and capacity provider).
 
 export interface TaskDefinitionObject extends KubeObject {
-  status?: { revision?: number };
+  status?: { observedGeneration?: number; revision?: number };
 }
 
 export interface DeploymentObject extends KubeObject {
@@ -97,8 +97,11 @@ export function checkSnapshot(s: Snapshot): Findings {
 /** Why the Service is not in its desired state yet, or undefined when it is. */
 function pendingReason(svc: Service, s: Snapshot, deployments: DeploymentObject[]): string | undefined {
   const family = svc.spec.taskDefinition;
-  const revision = s.taskDefinitions.find((td) => td.metadata?.name === family)?.status?.revision;
+  const td = s.taskDefinitions.find((t) => t.metadata?.name === family);
+  const revision = td?.status?.revision;
   if (revision === undefined) return `TaskDefinition ${family} has no revision yet`;
+  // Until then the latest revision is not registered, and the old one would look desired.
+  if (td?.status?.observedGeneration !== td?.metadata?.generation) return `TaskDefinition ${family} status is of generation ${td?.status?.observedGeneration}, not ${td?.metadata?.generation}`;
   const taskDefinition = `${family}:${revision}`;
   const id = deploymentId(svc.metadata.uid ?? '', taskDefinition, svc.spec.forceNewDeployment);
   const desired = svc.spec.desiredCount ?? 0;

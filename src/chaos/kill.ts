@@ -47,7 +47,6 @@ export async function killScenario(ctx: ChaosContext, options: KillOptions): Pro
       kills++;
       await sleep(random.int(0, 1000));
       current = await operator(ctx, args, false);
-      const restartedAt = current.startedAt;
       // Sometimes once more while it is starting up: caches half-synced, the first reconciles in flight.
       if (random.chance(0.25)) {
         await sleep(random.int(200, 2500));
@@ -56,7 +55,7 @@ export async function killScenario(ctx: ChaosContext, options: KillOptions): Pro
         current = await operator(ctx, args, false);
       }
       const converged = await fleet.converge(ctx.convergeTimeoutMs);
-      const recovery = performance.now() - restartedAt;
+      const recovery = performance.now() - current.startedAt;
       if (!record(result, converged.findings, `after kill ${kills} (${rollout.change} of ${rollout.services.join(', ')}), log ${current.log}`)) break;
       completed += rollout.services.length;
       result.times.push(recovery);

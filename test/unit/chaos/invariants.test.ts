@@ -38,7 +38,7 @@ function converged(): Snapshot {
         conditions: [{ type: 'SteadyState', status: 'True' }],
       },
     }] as any,
-    taskDefinitions: [{ metadata: { name: 'app' }, status: { revision: 2 } }],
+    taskDefinitions: [{ metadata: { name: 'app', generation: 2 }, status: { observedGeneration: 2, revision: 2 } }],
     deployments: [deployment('web', 'dep-uid')],
     replicaSets: [{ kind: 'ReplicaSet', metadata: { name: 'web-abc', uid: 'rs-uid', ownerReferences: owner('Deployment', 'dep-uid') } }],
     kubeServices: [],
@@ -67,6 +67,7 @@ const cases: Case[] = [
   ['the Deployment runs the old template', (s) => (s.deployments[0] = deployment('web', 'dep-uid', OLD_ID)), { pending: /does not run deployment/ }],
   ['a pod is not ready', (s) => (s.pods[1].status!.conditions = [{ type: 'Ready', status: 'False' }]), { pending: /1 ready pods of .* and 1 others/ }],
   ['an old task still runs', (s) => s.pods.push(pod('old', OLD_ID)), { pending: /2 ready pods of .* and 1 others/ }],
+  ['a TaskDefinition change not registered yet', (s) => (s.taskDefinitions[0].metadata!.generation = 3), { pending: /TaskDefinition app status is of generation 2, not 3/ }],
   ['the TaskDefinition has no revision', (s) => (s.taskDefinitions = []), { pending: /TaskDefinition app has no revision yet/ }],
 ];
 
