@@ -1,7 +1,7 @@
 import { seconds } from '../bench/measure.js';
 import { sleep } from '../runtime/time.js';
 import { Fleet } from './fleet.js';
-import { isClean, type Findings } from './invariants.js';
+import { checkSnapshot, isClean, type Findings } from './invariants.js';
 import type { ChaosOperator } from './operator.js';
 import { operator, type ChaosContext, type ScenarioResult } from './scenario.js';
 
@@ -16,7 +16,7 @@ export interface KillOptions {
 
 const NAMESPACE = 'chaos-kill';
 /** Longest pause between a change and the kill: rollouts of two tasks on kwok take a few seconds. */
-const KILL_WINDOW_MS = 4000;
+const KILL_WINDOW_MS = 3000;
 
 export async function killScenario(ctx: ChaosContext, options: KillOptions): Promise<ScenarioResult> {
   const { random, progress } = ctx;
@@ -31,6 +31,7 @@ export async function killScenario(ctx: ChaosContext, options: KillOptions): Pro
   let kills = 0;
   let started = 0;
   let completed = 0;
+  let midRollout = 0;
   const changes = { image: 0, force: 0, providers: 0 };
   try {
     await fleet.create();
@@ -45,6 +46,7 @@ export async function killScenario(ctx: ChaosContext, options: KillOptions): Pro
       await sleep(delay);
       await current.kill();
       kills++;
+      if (await inProgress(fleet)) midRollout++;
       await sleep(random.int(0, 1000));
       current = await operator(ctx, args, false);
       // Sometimes once more while it is starting up: caches half-synced, the first reconciles in flight.
@@ -70,9 +72,18 @@ export async function killScenario(ctx: ChaosContext, options: KillOptions): Pro
     result.runs = `${kills} kills`;
     result.checked = `${completed}/${started} rollouts completed`;
     result.notes.push(
-      `${options.services} Services of desiredCount 2 (${split} split over capacity providers EC2 and FARGATE); ${started} ECS deployments started by ${changes.image} new TaskDefinition revisions, ${changes.force} forceNewDeployment changes and ${changes.providers} capacity provider changes (a provider's Deployment added or retired, with a restart); the operator killed ${kills} times, 0–${KILL_WINDOW_MS / 1000} s after the change and sometimes again during its start-up.`,
+      `${options.services} Services of desiredCount 2 (${split} split over capacity providers EC2 and FARGATE); ${started} ECS deployments started by ${changes.image} new TaskDefinition revisions, ${changes.force} forceNewDeployment changes and ${changes.providers} capacity provider changes (a provider's Deployment added or retired, with a restart); the operator killed ${kills} times, 0–${KILL_WINDOW_MS / 1000} s after the change and sometimes again during its start-up; ${midRollout} of the first kills of a round found the fleet not converged (a rollout or its status in flight).`,
     );
     return result;
+  }
+}
+
+/** True when the fleet is not converged: the kill landed in the middle of something. */
+async function inProgress(fleet: Fleet): Promise<boolean> {
+  try {
+    return !isClean(checkSnapshot(await fleet.snapshot()));
+  } catch {
+    return false;
   }
 }
 

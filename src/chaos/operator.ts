@@ -17,6 +17,10 @@ export interface ChaosOperator {
   metrics(): Promise<string | undefined>;
   /** kill -9: no shutdown hook runs, nothing is released or unregistered. */
   kill(): Promise<void>;
+  /** SIGSTOP: frozen in the middle of whatever it was doing, as a stalled VM or a long GC pause. */
+  pause(): void;
+  /** SIGCONT after pause(). */
+  resume(): void;
   /** SIGTERM, as a clean stop; SIGKILL after 20 s. */
   stop(): Promise<void>;
 }
@@ -53,9 +57,12 @@ export async function startOperator(options: OperatorStart): Promise<ChaosOperat
       if (alive()) child.kill('SIGKILL');
       await exited;
     },
+    pause: () => void child.kill('SIGSTOP'),
+    resume: () => void child.kill('SIGCONT'),
     stop: async () => {
       if (!alive()) return;
       const timer = setTimeout(() => child.kill('SIGKILL'), 20000);
+      child.kill('SIGCONT');
       child.kill('SIGTERM');
       await exited;
       clearTimeout(timer);

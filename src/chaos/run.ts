@@ -11,7 +11,7 @@ import { leaderScenario } from './leader.js';
 import { Random } from './random.js';
 import { reliabilityMarkdown, summary, type RunFacts } from './report.js';
 import { restartScenario } from './restart.js';
-import type { ChaosContext, ScenarioResult } from './scenario.js';
+import { passed, type ChaosContext, type ScenarioResult } from './scenario.js';
 import { webhookScenario } from './webhook.js';
 
 export const SCENARIOS = ['kill', 'restart', 'leader', 'webhook'] as const;
@@ -23,6 +23,7 @@ export interface ChaosOptions {
   services: number;
   restarts: number;
   takeovers: number;
+  pauses: number;
   outages: number;
   seed: number;
   timeoutSeconds: number;
@@ -66,15 +67,17 @@ export async function runChaos(options: ChaosOptions): Promise<{ results: Scenar
         results.push(await restartScenario(ctx, 'kube-apiserver', { ...base, restarts: options.restarts }));
         results.push(await restartScenario(ctx, 'etcd', { ...base, restarts: options.restarts }));
       }
-      if (scenario === 'leader') results.push(await leaderScenario(ctx, { ...base, takeovers: options.takeovers }));
+      if (scenario === 'leader') results.push(...(await leaderScenario(ctx, { ...base, takeovers: options.takeovers, pauses: options.pauses })));
       if (scenario === 'webhook') results.push(await webhookScenario(ctx, { outages: options.outages }));
       for (const r of results.slice(reported)) progress(summary(r));
       reported = results.length;
     }
   } finally {
     kube.close();
-    progress(`stopping cluster ${name}`);
-    await down(name);
+    // The operators' logs are what explains a failure: keep them then.
+    const keepLogs = results.length < options.scenarios.length || !results.every(passed);
+    progress(`stopping cluster ${name}${keepLogs ? `; its logs stay in ${state.dir}/logs` : ''}`);
+    await down(name, { keepLogs });
   }
   const facts: RunFacts = {
     command: options.command, date: new Date().toISOString().slice(0, 10), cores: coreCount(), loadBefore, loadDuring: load.stop(),

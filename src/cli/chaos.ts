@@ -19,7 +19,8 @@ Scenarios (--scenarios, comma-separated; default all):
   restart   restart kube-apiserver, then etcd, during rollouts; the operator's watches must be
             back within 10 s of the component being ready
   leader    two replicas with leader election: kill -9 the leader, time the takeover, count
-            each replica's writes
+            each replica's writes; then freeze the leader (SIGSTOP) past its lease and wake it:
+            it must not write once the other leads
   webhook   kill the operator serving the pod webhook while pods are created in a namespace a
             FargateProfile selects (refused) and one none selects (created)
 
@@ -28,6 +29,7 @@ Options:
   --services N      Services per scenario (default 4; the last one split over capacity providers)
   --restarts N      restart: restarts of each component (default 2)
   --takeovers N     leader: leaders killed (default 3)
+  --pauses N        leader: leaders frozen past their lease and woken (default 1)
   --outages N       webhook: times the webhook goes away (default 2)
   --seed N          seed of the random kill moments and changes (default 1)
   --timeout S       seconds the fleet may take to converge after one fault (default 120); with
@@ -35,7 +37,7 @@ Options:
   --write           write RELIABILITY.md
 `;
 
-const OPTIONS = ['scenarios', 'rollouts', 'services', 'restarts', 'takeovers', 'outages', 'seed', 'timeout', 'write'];
+const OPTIONS = ['scenarios', 'rollouts', 'services', 'restarts', 'takeovers', 'pauses', 'outages', 'seed', 'timeout', 'write'];
 
 export const chaosCommand: Command = {
   name: 'chaos',
@@ -64,6 +66,7 @@ export const chaosCommand: Command = {
       services: count('services', 4),
       restarts: count('restarts', 2),
       takeovers: count('takeovers', 3),
+      pauses: count('pauses', 1),
       outages: count('outages', 2),
       seed: intOption(args, 'seed') ?? 1,
       timeoutSeconds: count('timeout', 120),
