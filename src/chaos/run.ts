@@ -32,10 +32,14 @@ export interface ChaosOptions {
   progress: (line: string) => void;
 }
 
-/** Small pools: two ordinary nodes and two isolated ones (one spot) for the FARGATE shares. */
+/**
+ * Two ordinary nodes and two isolated ones (one spot) for the FARGATE shares. The ordinary nodes
+ * are large: every scenario's Services stay until the end, and a rollout that cannot schedule
+ * its surge would look like a lost one.
+ */
 const POOLS: NodePools = {
   pools: [
-    { name: 'general', count: 2, zones: ['zone-a', 'zone-b'], isolated: false, spotEvery: 0, instanceTypes: [{ name: 'm5.xlarge', arch: 'amd64', cpu: '4', memory: '16Gi', gpus: 0, pods: 110 }] },
+    { name: 'general', count: 2, zones: ['zone-a', 'zone-b'], isolated: false, spotEvery: 0, instanceTypes: [{ name: 'm5.8xlarge', arch: 'amd64', cpu: '32', memory: '128Gi', gpus: 0, pods: 110 }] },
     { name: 'isolated', count: 2, zones: ['zone-a', 'zone-b'], isolated: true, spotEvery: 2, instanceTypes: [{ name: 'fargate', arch: 'amd64', cpu: '16', memory: '120Gi', gpus: 0, pods: 110 }] },
   ],
 };
