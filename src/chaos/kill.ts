@@ -58,7 +58,7 @@ export async function killScenario(ctx: ChaosContext, options: KillOptions): Pro
       }
       const converged = await fleet.converge(ctx.convergeTimeoutMs);
       const recovery = performance.now() - current.startedAt;
-      if (!record(result, converged.findings, `after kill ${kills} (${rollout.change} of ${rollout.services.join(', ')}), log ${current.log}`)) break;
+      if (!record(result, converged.findings, `after kill ${kills} (${rollout.change} of ${rollout.services.join(', ')}), log ${current.logName}`)) break;
       completed += rollout.services.length;
       result.times.push(recovery);
       progress(`kill: ${started}/${options.rollouts} rollouts, ${kills} kills; ${rollout.change} of ${rollout.services.length} Service(s), killed ${delay} ms in, converged ${seconds(recovery)} after the restart`);

@@ -70,7 +70,7 @@ export async function leaderScenario(ctx: ChaosContext, options: LeaderOptions):
       if (leader.alive()) result.failures.push(`takeover ${i}: the old leader still runs`);
 
       const converged = await fleet.converge(ctx.convergeTimeoutMs);
-      if (!record(result, converged.findings, `after takeover ${i}, log ${standby.log}`)) break;
+      if (!record(result, converged.findings, `after takeover ${i}, log ${standby.logName}`)) break;
       completed += rollout.services.length;
       const newLeaderWrites = controllerWrites((await standby.metrics()) ?? '');
       writeLines.push(`takeover ${i}: old leader ${leaderWrites} writes until killed; new leader 0 before it led (measured ${writesAsStandby}), ${newLeaderWrites} after`);
@@ -102,11 +102,11 @@ export async function leaderScenario(ctx: ChaosContext, options: LeaderOptions):
       }, 30000, 100).then(() => true, () => false);
       const writes = after - before;
       pausedCounts.writesAfter.push(writes);
-      if (!gone) paused.failures.push(`pause ${i}: the old leader still ran 30 s after it woke; log ${leader.log}`);
+      if (!gone) paused.failures.push(`pause ${i}: the old leader still ran 30 s after it woke; log ${leader.logName}`);
       else paused.times.push(performance.now() - wokenAt);
-      if (writes > 0) paused.failures.push(`pause ${i}: the old leader wrote ${writes} times after it woke, when the other replica had led for ${seconds(performance.now() - frozenAt - takeover)}; log ${leader.log}`);
+      if (writes > 0) paused.failures.push(`pause ${i}: the old leader wrote ${writes} times after it woke, when the other replica had led for ${seconds(performance.now() - frozenAt - takeover)}; log ${leader.logName}`);
       const converged = await fleet.converge(ctx.convergeTimeoutMs);
-      if (!record(paused, converged.findings, `after pause ${i}, log ${standby.log}`)) break;
+      if (!record(paused, converged.findings, `after pause ${i}, log ${standby.logName}`)) break;
       pausedCounts.completed += rollout.services.length;
       progress(`leader: pause ${i}/${options.pauses}: standby led ${seconds(takeover)} after the freeze; the old leader, woken, wrote ${writes} times and ${gone ? `exited ${seconds(paused.times.at(-1)!)} later` : 'did not exit'}`);
       if (leader.alive()) await leader.kill();

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
+import { basename } from 'node:path';
 import { metricSum, WRITE_METHODS } from '../bench/measure.js';
 import { operatorCommand, waitUntilReady } from '../local/operator.js';
 import { freePort } from '../local/ports.js';
@@ -10,6 +11,8 @@ import { freePort } from '../local/ports.js';
 export interface ChaosOperator {
   readonly pid: number;
   readonly log: string;
+  /** The log's file name, in the cluster's log directory (kept when a run fails). */
+  readonly logName: string;
   /** When the process was spawned (performance.now()). */
   readonly startedAt: number;
   alive(): boolean;
@@ -50,6 +53,7 @@ export async function startOperator(options: OperatorStart): Promise<ChaosOperat
   const operator: ChaosOperator = {
     pid: child.pid ?? 0,
     log: options.log,
+    logName: basename(options.log),
     startedAt,
     alive,
     metrics: () => fetch(`${url}/metrics`, { signal: AbortSignal.timeout(3000) }).then((r) => (r.ok ? r.text() : undefined), () => undefined),

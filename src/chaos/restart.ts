@@ -16,6 +16,8 @@ export type Component = 'kube-apiserver' | 'etcd';
 export interface RestartOptions {
   restarts: number;
   services: number;
+  /** How long the component stays stopped before it starts again. */
+  downMs: number;
 }
 
 /** How soon the operator must act on a change after the component is back. */
@@ -40,7 +42,7 @@ export async function restartScenario(ctx: ChaosContext, component: Component, o
       started += rollout.services.length;
       await sleep(random.int(0, 2000));
       const stoppedAt = performance.now();
-      await restartComponent(ctx.cluster.name, component);
+      await restartComponent(ctx.cluster.name, component, { downMs: options.downMs });
       const readyAt = performance.now();
       downtimes.push(readyAt - stoppedAt);
 
@@ -58,10 +60,10 @@ export async function restartScenario(ctx: ChaosContext, component: Component, o
         watchMs = performance.now() - readyAt;
         result.times.push(watchMs);
       } catch (err) {
-        result.failures.push(`restart ${i}: ${err instanceof Error ? err.message : String(err)}; log ${current.log}`);
+        result.failures.push(`restart ${i}: ${err instanceof Error ? err.message : String(err)}; log ${current.logName}`);
       }
       const converged = await fleet.converge(ctx.convergeTimeoutMs);
-      if (!record(result, converged.findings, `after restart ${i}, log ${current.log}`)) break;
+      if (!record(result, converged.findings, `after restart ${i}, log ${current.logName}`)) break;
       completed += rollout.services.length + 1;
       progress(`${component}: restart ${i}/${options.restarts} took ${seconds(readyAt - stoppedAt)}; a change made then was reconciled ${seconds(watchMs)} later; converged ${seconds(performance.now() - readyAt)} after`);
     }
@@ -75,7 +77,7 @@ export async function restartScenario(ctx: ChaosContext, component: Component, o
     result.checked = `${completed}/${started} rollouts completed`;
     const longest = downtimes.length > 0 ? seconds(Math.max(...downtimes)) : 'n/a';
     result.notes.push(
-      `${options.services} Services of desiredCount 2 rolling to a new revision when ${component} is stopped (SIGTERM) and started again with the same ports and data; it was away for up to ${longest}. Then a forceNewDeployment of one Service; the time is from ${component} answering ready to that Service's status.observedGeneration catching up (bound ${WATCH_BOUND_MS / 1000} s).`,
+      `${options.services} Services of desiredCount 2 rolling to a new revision when ${component} is stopped (SIGTERM)${options.downMs ? `, left stopped ${seconds(options.downMs)}` : ''} and started again with the same ports and data; it was away for up to ${longest}. Then a forceNewDeployment of one Service; the time is from ${component} answering ready to that Service's status.observedGeneration catching up (bound ${WATCH_BOUND_MS / 1000} s).`,
     );
     return result;
   }

@@ -22,6 +22,8 @@ export interface ChaosOptions {
   rollouts: number;
   services: number;
   restarts: number;
+  /** restart: seconds each component stays stopped. */
+  downtimeSeconds: number;
   takeovers: number;
   pauses: number;
   outages: number;
@@ -68,12 +70,16 @@ export async function runChaos(options: ChaosOptions): Promise<{ results: Scenar
       progress(`scenario ${scenario}`);
       if (scenario === 'kill') results.push(await killScenario(ctx, { ...base, rollouts: options.rollouts }));
       if (scenario === 'restart') {
-        results.push(await restartScenario(ctx, 'kube-apiserver', { ...base, restarts: options.restarts }));
-        results.push(await restartScenario(ctx, 'etcd', { ...base, restarts: options.restarts }));
+        const restart = { ...base, restarts: options.restarts, downMs: options.downtimeSeconds * 1000 };
+        results.push(await restartScenario(ctx, 'kube-apiserver', restart));
+        results.push(await restartScenario(ctx, 'etcd', restart));
       }
       if (scenario === 'leader') results.push(...(await leaderScenario(ctx, { ...base, takeovers: options.takeovers, pauses: options.pauses })));
       if (scenario === 'webhook') results.push(await webhookScenario(ctx, { outages: options.outages }));
-      for (const r of results.slice(reported)) progress(summary(r));
+      for (const r of results.slice(reported)) {
+        progress(summary(r));
+        for (const failure of r.failures) progress(`  ${failure}`);
+      }
       reported = results.length;
     }
   } finally {

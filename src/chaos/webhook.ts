@@ -88,7 +88,7 @@ export async function webhookScenario(ctx: ChaosContext, options: WebhookOptions
         if (!back) await sleep(ATTEMPT_EVERY_MS);
       }
       if (!back) {
-        result.failures.push(`outage ${i}: no pod was routed ${seconds(ctx.convergeTimeoutMs)} after the operator started again; log ${current.log}`);
+        result.failures.push(`outage ${i}: no pod was routed ${seconds(ctx.convergeTimeoutMs)} after the operator started again; log ${current.logName}`);
         break;
       }
       const recovery = performance.now() - current.startedAt;

@@ -28,6 +28,7 @@ Options:
   --rollouts N      kill: ECS deployments to start, each followed by a kill (default 50)
   --services N      Services per scenario (default 4; the last one split over capacity providers)
   --restarts N      restart: restarts of each component (default 2)
+  --downtime S      restart: seconds each component stays stopped before it starts again (default 0)
   --takeovers N     leader: leaders killed (default 3)
   --pauses N        leader: leaders frozen past their lease and woken (default 1)
   --outages N       webhook: times the webhook goes away (default 2)
@@ -37,7 +38,7 @@ Options:
   --write           write RELIABILITY.md
 `;
 
-const OPTIONS = ['scenarios', 'rollouts', 'services', 'restarts', 'takeovers', 'pauses', 'outages', 'seed', 'timeout', 'write'];
+const OPTIONS = ['scenarios', 'rollouts', 'services', 'restarts', 'downtime', 'takeovers', 'pauses', 'outages', 'seed', 'timeout', 'write'];
 
 export const chaosCommand: Command = {
   name: 'chaos',
@@ -65,6 +66,7 @@ export const chaosCommand: Command = {
       rollouts: count('rollouts', 50),
       services: count('services', 4),
       restarts: count('restarts', 2),
+      downtimeSeconds: intOption(args, 'downtime') ?? 0,
       takeovers: count('takeovers', 3),
       pauses: count('pauses', 1),
       outages: count('outages', 2),

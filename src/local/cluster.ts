@@ -179,12 +179,12 @@ function specsOf(state: ClusterState): ComponentSpec[] {
 /**
  * Stops one component of a running cluster and starts it again with the same command line (the
  * same ports and data directory), as an upgrade does; returns once it is ready again. It gets
- * SIGTERM, and SIGKILL after 10 s.
+ * SIGTERM, and SIGKILL after 10 s; `downMs` keeps it stopped that much longer, as an outage.
  */
 export async function restartComponent(
   name: string,
   component: ComponentSpec['name'],
-  options: { timeoutSeconds?: number } = {},
+  options: { timeoutSeconds?: number; downMs?: number } = {},
 ): Promise<ClusterState> {
   const state = readState(name);
   if (!state) throw new Error(`no cluster "${name}"`);
@@ -192,6 +192,7 @@ export async function restartComponent(
   const old = state.processes.find((p) => p.name === component);
   if (!spec || !old) throw new Error(`cluster "${name}" has no ${component}`);
   await stopProcess(old.pid);
+  if (options.downMs) await new Promise((r) => setTimeout(r, options.downMs));
   const record = startDetached(spec.name, spec.binary, spec.args, old.log);
   state.processes = state.processes.map((p) => (p.name === component ? record : p));
   writeState(state);

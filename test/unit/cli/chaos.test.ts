@@ -13,7 +13,7 @@ describe('berth chaos', () => {
     expect(await chaosCommand.run(['--help'])).toBe(0);
     const help = String(log.mock.calls[0][0]);
     for (const scenario of ['kill', 'restart', 'leader', 'webhook']) expect(help).toMatch(new RegExp(`^\\s+${scenario}\\s`, 'm'));
-    for (const option of ['--rollouts', '--services', '--restarts', '--takeovers', '--pauses', '--outages', '--seed', '--timeout', '--write']) expect(help).toContain(option);
+    for (const option of ['--rollouts', '--services', '--restarts', '--downtime', '--takeovers', '--pauses', '--outages', '--seed', '--timeout', '--write']) expect(help).toContain(option);
   });
 
   test.each([
