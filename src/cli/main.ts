@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import type { Command } from './command.js';
 import { benchCommand } from './bench.js';
+import { chaosCommand } from './chaos.js';
 import { exportCommand } from './export.js';
 import { genCrdsCommand } from './gen-crds.js';
 import { genDocsCommand } from './gen-docs.js';
@@ -10,7 +11,7 @@ import { profileCommand } from './profile.js';
 import { runCommand } from './run.js';
 import { startCommand } from './start.js';
 
-const commands: Command[] = [startCommand, runCommand, localCommand, importCommand, exportCommand, profileCommand, benchCommand, genCrdsCommand, genDocsCommand];
+const commands: Command[] = [startCommand, runCommand, localCommand, importCommand, exportCommand, profileCommand, benchCommand, chaosCommand, genCrdsCommand, genDocsCommand];
 
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

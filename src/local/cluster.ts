@@ -109,7 +109,7 @@ export async function up(options: UpOptions): Promise<{ state: ClusterState; reu
   };
 
   try {
-    for (const spec of componentSpecs({ dir, bins, pki, ports, kubeconfig, stagesFile })) {
+    for (const spec of specsOf(state)) {
       say(`starting ${spec.name} on 127.0.0.1:${portOf(spec)}`);
       const record = startDetached(spec.name, spec.binary, spec.args, join(dir, 'logs', `${spec.name}.log`));
       state.processes.push(record);
@@ -168,6 +168,36 @@ async function waitFor(check: () => Promise<boolean>, timeoutSeconds: number, wh
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutSeconds}s waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 250));
   }
+}
+
+/** The command lines of a running cluster's components, as `up` started them. */
+function specsOf(state: ClusterState): ComponentSpec[] {
+  const pki = pkiPaths(join(state.dir, 'pki'));
+  return componentSpecs({ dir: state.dir, bins: state.bins, pki, ports: state.ports, kubeconfig: state.kubeconfig, stagesFile: join(state.dir, 'kwok-stages.yaml') });
+}
+
+/**
+ * Stops one component of a running cluster and starts it again with the same command line (the
+ * same ports and data directory), as an upgrade does; returns once it is ready again. It gets
+ * SIGTERM, and SIGKILL after 10 s; `downMs` keeps it stopped that much longer, as an outage.
+ */
+export async function restartComponent(
+  name: string,
+  component: ComponentSpec['name'],
+  options: { timeoutSeconds?: number; downMs?: number } = {},
+): Promise<ClusterState> {
+  const state = readState(name);
+  if (!state) throw new Error(`no cluster "${name}"`);
+  const spec = specsOf(state).find((s) => s.name === component);
+  const old = state.processes.find((p) => p.name === component);
+  if (!spec || !old) throw new Error(`cluster "${name}" has no ${component}`);
+  await stopProcess(old.pid);
+  if (options.downMs) await new Promise((r) => setTimeout(r, options.downMs));
+  const record = startDetached(spec.name, spec.binary, spec.args, old.log);
+  state.processes = state.processes.map((p) => (p.name === component ? record : p));
+  writeState(state);
+  await waitReady(spec, record, tlsFromPki(pkiPaths(join(state.dir, 'pki'))), options.timeoutSeconds ?? 120);
+  return state;
 }
 
 /** Stops every component (last started first) and removes the cluster's directory (keeping the logs after a failed start). */
