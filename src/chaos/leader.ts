@@ -5,7 +5,7 @@ import { record } from './kill.js';
 import { controllerWrites, isLeading, type ChaosOperator } from './operator.js';
 import { operator, type ChaosContext, type ScenarioResult } from './scenario.js';
 
-// Two replicas with Lease leader election (the defaults: 15 s lease, 10 s renew deadline, 2 s
+// Two replicas with Lease leader election (the defaults: 8 s lease, 6 s renew deadline, 2 s
 // retry). kill -9 the leader during a rollout: the standby takes over, finishes the rollout, and
 // only the leader of the moment ever writes (each replica's /metrics counts its own writes).
 
@@ -18,11 +18,11 @@ export interface LeaderOptions {
 
 const LEASE_NAMESPACE = 'berth-system';
 /**
- * The latest a standby can take over with the default lease: it waits the lease's duration (15 s)
+ * How soon a standby must lead after the leader is killed. It waits the lease's duration (8 s)
  * from the moment it first saw the last renewal, which its polls (2–4.4 s apart, client-go's
- * jitter) may notice up to one retry period after the kill, and acts at its next poll after that.
+ * jitter) notice a little after the kill, and acts at its next poll after that.
  */
-export const TAKEOVER_BOUND_MS = 15_000 + 2 * 4_400;
+export const TAKEOVER_BOUND_MS = 15_000;
 
 export async function leaderScenario(ctx: ChaosContext, options: LeaderOptions): Promise<ScenarioResult[]> {
   const { random, progress } = ctx;
@@ -125,7 +125,7 @@ export async function leaderScenario(ctx: ChaosContext, options: LeaderOptions):
     result.runs = `${result.times.length} takeovers`;
     result.checked = `${completed}/${started} rollouts completed`;
     result.notes.push(
-      `Two \`berth run --leader-elect\` replicas with the default lease (15 s duration, 10 s renew deadline, 2 s retry); each round starts a rollout of ${options.services} Services, kills the leader 0–2 s later and times until the standby's leader_election_master_status is 1 (bound: the lease duration plus two retry periods with jitter, ${TAKEOVER_BOUND_MS / 1000} s: the standby counts the lease from when it first saw the last renewal, which may be one poll after the kill, and takes over at its next poll after that). Writes are each replica's own POST/PUT/PATCH/DELETE count from its /metrics, the Lease's excepted; a replica never writes while it is a standby, and a killed leader writes nothing after the kill.`,
+      `Two \`berth run --leader-elect\` replicas with the default lease (8 s duration, 6 s renew deadline, 2 s retry); each round starts a rollout of ${options.services} Services, kills the leader 0–2 s later and times until the standby's leader_election_master_status is 1 (bound ${TAKEOVER_BOUND_MS / 1000} s: the standby counts the lease from when it first saw the last renewal, which may be one poll after the kill, and takes over at its next poll after that). Writes are each replica's own POST/PUT/PATCH/DELETE count from its /metrics, the Lease's excepted; a replica never writes while it is a standby, and a killed leader writes nothing after the kill.`,
       ...writeLines,
     );
     paused.runs = `${pausedCounts.writesAfter.length} pauses`;

@@ -39,8 +39,8 @@ const SERVICE_DRAIN_MS = 5000;
 export async function startFargateProfiles(deps: FargateProfileDeps, settings: FargateProfileSettings): Promise<FargateProfileRuntime> {
   const { manager, kube, caches } = deps;
   const excluded = excludedNamespaces(settings.namespace);
-  startFargateProfileController({ manager, kube, caches, defaultRuntimeClassName: settings.defaultRuntimeClassName });
-  startNamespaceLabelController({ manager, kube, caches, excludedNamespaces: excluded });
+  startFargateProfileController({ manager, kube: manager.kube, caches, defaultRuntimeClassName: settings.defaultRuntimeClassName });
+  startNamespaceLabelController({ manager, kube: manager.kube, caches, excludedNamespaces: excluded });
   if (!settings.webhook) return { stop: async () => {} };
 
   const outcomes = new AdmissionOutcomes();

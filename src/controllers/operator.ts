@@ -47,9 +47,11 @@ export async function runOperator(options: OperatorOptions): Promise<number> {
   });
   const caches = buildCaches(manager);
   const events = manager.events();
-  startTaskDefinitionController({ manager, kube, caches, events });
+  // Controllers write through the manager's client, which a leader in doubt keeps from writing;
+  // the webhook serves, and keeps its certificates, on every replica.
+  startTaskDefinitionController({ manager, kube: manager.kube, caches, events });
   const containerRestartRules = await detectContainerRestartRules(kube, logger);
-  startServiceController({ manager, kube, caches, events, cluster: { containerRestartRules } });
+  startServiceController({ manager, kube: manager.kube, caches, events, cluster: { containerRestartRules } });
   const fargate = await startFargateProfiles({ manager, kube, caches, logger, registry: metrics.registry }, options.fargate);
 
   // The webhook goes first: unregistering it needs the client, which the manager closes.

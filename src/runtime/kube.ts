@@ -6,7 +6,7 @@
 
 import type { Configuration, KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
-import { KubeApiError, isNotFound, parseStatus, type StatusBody } from './errors.js';
+import { KubeApiError, WriteFencedError, isNotFound, parseStatus, type StatusBody } from './errors.js';
 import type { KubeObject, ObjectList, WatchEvent } from './objects.js';
 import { groupVersionPath, resourcePath, type ResourceRef } from './paths.js';
 import { Resources } from './resources.js';
@@ -76,6 +76,8 @@ export class Kube {
   private readonly log: Logger | undefined;
   private readonly kinds = new Map<string, ResourceRef>();
   private readonly missedAt = new Map<string, number>();
+  /** Why writes must not be sent now, or undefined; set on views made by withWriteFence. */
+  private fence: (() => string | undefined) | undefined;
 
   constructor(
     private readonly kc: KubeConfig,
@@ -85,6 +87,19 @@ export class Kube {
     this.fieldManager = options.fieldManager ?? 'berth';
     this.log = options.logger;
     for (const ref of Object.values(Resources)) this.register(ref);
+  }
+
+  /**
+   * This client, sharing its connections and known kinds, but refusing every write while `fence`
+   * gives a reason. The controllers of a leader write through such a view, so a leader that was
+   * frozen past its lease sends nothing once it wakes; the lease itself and the webhook, which
+   * serves on every replica, keep the client without a fence.
+   */
+  withWriteFence(fence: () => string | undefined): Kube {
+    // A view, not a copy: the transport, its rate limit and the kinds found stay shared.
+    const view = Object.create(this) as Kube;
+    view.fence = fence;
+    return view;
   }
 
   /** Namespace of the kubeconfig's current context, if it names one. */
@@ -124,6 +139,8 @@ export class Kube {
    * names the object in the log line of the apiserver's warnings.
    */
   async request<T>(req: HttpRequest, about?: KubeObject): Promise<T> {
+    const refusal = req.method === 'GET' ? undefined : this.fence?.();
+    if (refusal) throw new WriteFencedError(refusal);
     const res = await this.transport.request(req);
     if (res.warnings.length > 0) this.logWarnings(req, res.warnings, about);
     const text = res.body.toString('utf8');

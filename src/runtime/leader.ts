@@ -15,9 +15,9 @@ export interface LeaderElectionOptions {
   name: string;
   /** Unique per process, e.g. pod name plus a random suffix. */
   identity: string;
-  /** How long standbys wait after the last observed renewal before taking over. Default 15 s. */
+  /** How long standbys wait after the last observed renewal before taking over. Default 8 s. */
   leaseDurationMs?: number;
-  /** How long the leader keeps retrying a renewal before it stops leading. Default 10 s. */
+  /** How long the leader keeps retrying a renewal before it stops leading. Default 6 s. */
   renewDeadlineMs?: number;
   /** Pause between attempts. Default 2 s. */
   retryPeriodMs?: number;
@@ -56,14 +56,19 @@ export class LeaderElector {
   // own clock would make election depend on clock skew between nodes.
   private observedAt = 0;
   private leading = false;
+  // Monotonic local time of our last successful write of the lease.
+  private renewedAt = 0;
   private running: Promise<void> | undefined;
 
   constructor(
     private readonly kube: Kube,
     private readonly options: LeaderElectionOptions,
   ) {
-    this.leaseDurationMs = options.leaseDurationMs ?? 15_000;
-    this.renewDeadlineMs = options.renewDeadlineMs ?? 10_000;
+    // Shorter than client-go's 15 s / 10 s, so that a standby takes over within about 15 s of the
+    // leader's death (the lease, plus noticing the last renewal at its jittered polls), with the
+    // same 2 s renewals.
+    this.leaseDurationMs = options.leaseDurationMs ?? 8_000;
+    this.renewDeadlineMs = options.renewDeadlineMs ?? 6_000;
     this.retryPeriodMs = options.retryPeriodMs ?? 2_000;
     if (this.leaseDurationMs <= this.renewDeadlineMs) throw new Error('leaseDuration must be greater than renewDeadline');
     if (this.renewDeadlineMs <= JITTER * this.retryPeriodMs) throw new Error('renewDeadline must be greater than retryPeriod*1.2');
@@ -73,6 +78,18 @@ export class LeaderElector {
 
   isLeader(): boolean {
     return this.leading;
+  }
+
+  /**
+   * Why this process must not write now, or undefined. A leader renewed within the renew deadline
+   * still holds the lease, as standbys wait the longer lease duration before taking over; past
+   * it (a process frozen by a stop signal, a starved event loop) another may lead already.
+   */
+  writeRefusal(): string | undefined {
+    if (!this.leading) return 'this process does not lead';
+    const since = performance.now() - this.renewedAt;
+    if (since >= this.renewDeadlineMs) return `the lease was last renewed ${Math.round(since / 1000)} s ago, past the renew deadline`;
+    return undefined;
   }
 
   /** Starts campaigning in the background. */
@@ -129,6 +146,9 @@ export class LeaderElector {
       if (remaining <= 0) return false;
       const attempt = AbortSignal.any([signal, AbortSignal.timeout(Math.ceil(remaining))]);
       if (await this.tryAcquireOrRenew(attempt)) return true;
+      // Another holder with a valid lease leads already: retrying until the deadline would only
+      // keep this process acting as leader meanwhile.
+      if (this.observed.holderIdentity && !this.holdsObserved() && this.observedValid()) return false;
       await sleep(Math.min(this.retryPeriodMs, Math.max(0, deadline - performance.now())), signal);
     }
     return false;
@@ -226,6 +246,7 @@ export class LeaderElector {
     this.observed = spec;
     this.observedRaw = JSON.stringify(spec);
     this.observedAt = performance.now();
+    if (this.holdsObserved()) this.renewedAt = this.observedAt;
   }
 
   private holdsObserved(): boolean {

@@ -40,6 +40,11 @@ export const DEFAULT_RESYNC_PERIOD_MS = 10 * 60 * 60 * 1000;
 export type StopReason = 'stopped' | 'leadership-lost';
 
 export class Manager {
+  /**
+   * The client controllers and events write with: with leader election, its writes are refused
+   * whenever this process is not sure it leads (LeaderElector.writeRefusal).
+   */
+  readonly kube: Kube;
   private readonly informers = new Map<string, Informer<KubeObject>>();
   private readonly controllers: Controller[] = [];
   private readonly elector: LeaderElector | undefined;
@@ -53,13 +58,17 @@ export class Manager {
   constructor(private readonly options: ManagerOptions) {
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
     if (options.leaderElection) {
-      this.elector = new LeaderElector(options.kube, {
+      const elector = new LeaderElector(options.kube, {
         ...options.leaderElection,
         logger: options.logger,
         metrics: options.metrics,
         onStartedLeading: () => this.startControllers(),
         onStoppedLeading: () => void this.stop('leadership-lost'),
       });
+      this.elector = elector;
+      this.kube = options.kube.withWriteFence(() => elector.writeRefusal());
+    } else {
+      this.kube = options.kube;
     }
   }
 
@@ -93,7 +102,7 @@ export class Manager {
 
   /** An event recorder reporting as this process. */
   events(options: Omit<EventRecorderOptions, 'logger'> = {}): EventRecorder {
-    return new EventRecorder(this.options.kube, { instance: this.options.leaderElection?.identity, ...options, logger: this.options.logger });
+    return new EventRecorder(this.kube, { instance: this.options.leaderElection?.identity, ...options, logger: this.options.logger });
   }
 
   /** Base URL of the probe server once started, e.g. 'http://127.0.0.1:8080'. */

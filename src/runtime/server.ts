@@ -58,6 +58,9 @@ export async function startProbeServer(options: ProbeServerOptions): Promise<Pro
       new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
+        // A scraper that polls over keep-alive never leaves its connection idle for long; give
+        // the answers in flight a moment, then close what is left so that stopping never waits on it.
+        setTimeout(() => server.closeAllConnections(), 1000).unref();
       }),
   };
 }

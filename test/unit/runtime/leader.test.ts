@@ -1,6 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { WriteFencedError } from '../../../src/runtime/errors.js';
 import { Kube } from '../../../src/runtime/kube.js';
 import { LeaderElector, type LeaderElectionOptions } from '../../../src/runtime/leader.js';
+import { Resources } from '../../../src/runtime/resources.js';
 import { microTime } from '../../../src/runtime/time.js';
 import { FakeApiServer } from './fake-apiserver.js';
 import { newMetrics, quietLogger, sample, waitFor } from './helpers.js';
@@ -41,7 +43,7 @@ function candidate(identity: string, lease: string, extra: Partial<LeaderElectio
     await elector.stop();
     kube.close();
   });
-  return { elector, events };
+  return { elector, events, kube };
 }
 
 describe('microTime', () => {
@@ -110,6 +112,37 @@ describe('LeaderElector', () => {
     await waitFor(() => all.some((c) => c.elector.isLeader()), 'a leader');
     await new Promise((r) => setTimeout(r, 150));
     expect(all.filter((c) => c.elector.isLeader())).toHaveLength(1);
+  });
+
+  it('a leader frozen past its renew deadline sends no write when it wakes, until it has renewed', async () => {
+    const a = candidate('a', 'frozen');
+    const writer = a.kube.withWriteFence(() => a.elector.writeRefusal());
+    const configMap = (name: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'berth-system' } });
+    await expect(writer.create(configMap('before-leading'))).rejects.toThrow(WriteFencedError);
+    a.elector.start();
+    await waitFor(() => a.elector.isLeader(), 'a leads');
+    await writer.create(configMap('while-leading'));
+
+    // The whole process stops, as under SIGSTOP: no timer, no renewal.
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, FAST.renewDeadlineMs + 200);
+    const woken = writer.create(configMap('just-woken'));
+    await expect(woken).rejects.toThrow(/past the renew deadline/);
+    expect(fake.getObject('configmaps', 'just-woken', 'berth-system')).toBeUndefined();
+    // Reads and the lease itself are not fenced: it renews, and writes go out again.
+    expect(await a.kube.get(Resources.ConfigMap, 'while-leading', 'berth-system')).toBeDefined();
+    await waitFor(() => a.elector.writeRefusal() === undefined, 'a renewed');
+    await writer.create(configMap('after-renewal'));
+  });
+
+  it('a leader that finds another holder of a valid lease stops leading at once', async () => {
+    const a = candidate('a', 'taken', { leaseDurationMs: 10_000, renewDeadlineMs: 8_000, retryPeriodMs: 50 });
+    a.elector.start();
+    await waitFor(() => a.elector.isLeader(), 'a leads');
+    // Its renewals fail for a moment, so it reads the lease again: someone else holds it.
+    const lease = fake.getObject('leases', 'taken', 'berth-system')!;
+    fake.put('leases', { ...lease, spec: { ...lease.spec, holderIdentity: 'z', renewTime: microTime(), leaseDurationSeconds: 10 } });
+    await waitFor(() => a.events.includes('lost a'), 'a stops leading', 2_000);
+    expect(a.elector.writeRefusal()).toBe('this process does not lead');
   });
 
   it('refuses inconsistent durations', () => {
