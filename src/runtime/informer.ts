@@ -35,7 +35,11 @@ export interface InformerOptions<T extends KubeObject> {
   minWatchTimeoutSeconds?: number;
   /** A watch connection silent for this long is dropped and resumed. Default 120 s. */
   idleTimeoutMs?: number;
-  /** Retry delay after a failed list or watch. Default 800 ms doubling to 30 s. */
+  /**
+   * Retry delay after a failed list or watch. Default 800 ms doubling to 5 s: client-go's 30 s cap
+   * leaves the watches away for up to half a minute after a long apiserver outage ends; at 5 s
+   * they are back within a few seconds, for one request per informer every 5 s while it lasts.
+   */
   backoff?: { initialMs: number; maxMs: number };
   /** Label for logs and metrics. Default: the resource name, plus the namespace if any. */
   name?: string;
@@ -76,7 +80,7 @@ export class Informer<T extends KubeObject = KubeObject> {
     this.store = new Store<T>(options.indexers);
     this.log = options.logger?.child({ informer: this.name });
     this.gauges.resource = this.name;
-    const b = options.backoff ?? { initialMs: 800, maxMs: 30_000 };
+    const b = options.backoff ?? { initialMs: 800, maxMs: 5_000 };
     this.backoff = new Backoff(b.initialMs, b.maxMs);
   }
 
