@@ -1,6 +1,6 @@
 import { metricSum, writes } from '../../src/bench/measure.js';
 import { apply, kubectl, kubectlJson, newNamespace as createNamespace, removeNamespace, waitFor } from './cluster.js';
-import { useOperator } from './operator.js';
+import { metricsAfterRestart, useOperator } from './operator.js';
 
 // What a user sees when the apiserver refuses what Berth applies for a Service, and what the
 // operator does about it; and drift made while the operator was down. The refusal is real: a
@@ -183,11 +183,8 @@ describe('refused child applies and drift (default resync)', () => {
       return d.spec.template.spec.containers[0].image === 'nginx:1.27';
     });
     await steady(ns, 1);
-    await new Promise((r) => setTimeout(r, 2000));
 
-    const restarted = await operator.restart();
-    await new Promise((r) => setTimeout(r, 8000));
-    const metrics = await restarted.metrics();
+    const metrics = await metricsAfterRestart(operator);
     expect(metricSum(metrics, 'controller_runtime_reconcile_total', { controller: 'service' })).toBeGreaterThan(0);
     expect(writes(metrics)).toBe(0);
     expect(metricSum(metrics, 'berth_apiserver_warnings_total')).toBe(0);

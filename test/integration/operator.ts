@@ -58,6 +58,17 @@ export async function startOperator(extraArgs: string[] = []): Promise<OperatorP
 
 
 /**
+ * Restarts the operator once the cluster has settled and gives its metrics after its caches
+ * synced and its first passes ran: what a converged restart costs.
+ */
+export async function metricsAfterRestart(operator: { restart(): Promise<OperatorProcess> }): Promise<string> {
+  await new Promise((r) => setTimeout(r, 2000));
+  const restarted = await operator.restart();
+  await new Promise((r) => setTimeout(r, 8000));
+  return restarted.metrics();
+}
+
+/**
  * The CRDs and one operator process for a whole test file: started before its first test,
  * stopped (cleanly, exit 0) after its last.
  */

@@ -1,6 +1,6 @@
 import { apply, kubectl, kubectlJson, newNamespace as createNamespace, removeNamespace, waitFor, watchLines } from './cluster.js';
 import { metricSum, writes } from '../../src/bench/measure.js';
-import { useOperator } from './operator.js';
+import { metricsAfterRestart, useOperator } from './operator.js';
 
 // ECS Services on the real control plane, driven as a user would with kubectl, checked by what
 // a user sees: the Service's status, its events, and the pods.
@@ -179,10 +179,7 @@ describe('Service controller', () => {
     const ns = await newNamespace('svc-restart');
     await apply([taskDefinition(ns, 'nginx:1.27'), service(ns, { desiredCount: 2 })]);
     await steady(ns, 'web', 2);
-    await new Promise((r) => setTimeout(r, 2000));
-    const restarted = await operator.restart();
-    await new Promise((r) => setTimeout(r, 8000));
-    const metrics = await restarted.metrics();
+    const metrics = await metricsAfterRestart(operator);
     expect(metricSum(metrics, 'controller_runtime_reconcile_total', { controller: 'service' })).toBeGreaterThan(0);
     expect(writes(metrics)).toBe(0);
   });
