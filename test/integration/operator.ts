@@ -3,7 +3,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from '../../src/local/ports.js';
 import { operatorCommand, waitUntilReady } from '../../src/local/operator.js';
-import { kubectl, testCluster } from './cluster.js';
+import { kubectl, testCluster, waitFor } from './cluster.js';
 
 const repo = process.cwd();
 
@@ -73,4 +73,20 @@ export function useOperator(extraArgs: string[] = []): { current(): OperatorProc
       return operator;
     },
   };
+}
+
+/**
+ * Waits until the operator's berth-resources webhook answers in `namespace` (not only some
+ * configuration left by one that died): a server dry run of a Service with a broken placement
+ * expression goes through the webhooks, is refused by ours, and stores nothing.
+ */
+export async function resourceWebhookServed(namespace: string): Promise<void> {
+  const probe = {
+    apiVersion: 'ecs.berth.dev/v1alpha1',
+    kind: 'Service',
+    metadata: { name: 'probe' },
+    spec: { taskDefinition: 'web', desiredCount: 1, placementConstraints: [{ type: 'memberOf', expression: 'attribute:ecs.instance-type =~ t2.* and' }] },
+  };
+  const answer = () => kubectl(['create', '--dry-run=server', '-n', namespace, '-f', '-'], JSON.stringify(probe)).catch((err: Error) => err.message);
+  await waitFor('the berth-resources webhook to answer', async () => (await answer()).includes('admission webhook "resources.ecs.berth.dev" denied the request'));
 }
