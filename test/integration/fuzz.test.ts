@@ -19,7 +19,9 @@ import { resourceWebhookServed, useOperator } from './operator.js';
 // webhook that fails to answer, never an operator that crashes or hangs.
 //
 // Reproducible: the seed is fixed (FUZZ_SEED overrides it), and each input is numbered; a
-// failure names the input, whose document the failure message carries.
+// failure names the input and carries its document. Run it alone with
+//   npm run build && node --experimental-vm-modules node_modules/jest/bin/jest.js \
+//     --selectProjects integration --runTestsByPath test/integration/fuzz.test.ts
 //
 // Server-side dry runs store nothing. The timeouts only catch hangs.
 
