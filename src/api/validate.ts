@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { FARGATE_PROFILE_KIND, FargateProfileSpec } from './fargateprofile.js';
+import { UnsafeJson, withoutNullFields } from './ecsjson.js';
 import { API_VERSION } from './resource.js';
 import { formatIssues, formatPath, type Rule } from './rules.js';
 import { SERVICE_KIND, ServiceSpec, serviceRootRules } from './service.js';
@@ -32,8 +33,18 @@ export function validateSpec<S extends z.ZodType>(schema: S, spec: unknown): Val
  * Validates a TaskDefinition, Service or FargateProfile object as the apiserver would on create:
  * envelope, spec schema, spec rules and the rules that relate spec to metadata.
  */
-export function validateResource(object: unknown): Validation<unknown> {
-  if (typeof object !== 'object' || object === null) return { ok: false, errors: ['the object must be a mapping'] };
+export function validateResource(input: unknown): Validation<unknown> {
+  if (typeof input !== 'object' || input === null) return { ok: false, errors: ['the object must be a mapping'] };
+  // The apiserver drops a field whose value is null before it validates (no field of Berth's
+  // kinds is nullable), so `memory: null` is "no memory"; a null in a list stays and is refused
+  // at its index. The value returned is the object as the apiserver would store it.
+  let object: object;
+  try {
+    object = withoutNullFields(input, []) as object;
+  } catch (err) {
+    if (err instanceof UnsafeJson) return { ok: false, errors: [err.message] };
+    throw err;
+  }
   const o = object as { apiVersion?: unknown; kind?: unknown; metadata?: { name?: unknown }; spec?: unknown };
   const check = typeof o.kind === 'string' ? KINDS[o.kind] : undefined;
   if (o.apiVersion !== API_VERSION || check === undefined) {

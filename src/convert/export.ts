@@ -110,7 +110,7 @@ export function exportResources(file: string, text: string): ExportResult {
       for (const e of valid.errors) error(label, e);
       return;
     }
-    const spec = o.spec as Spec;
+    const spec = (valid.value as { spec: Spec }).spec;
     const converted = o.kind === TASK_DEFINITION_KIND ? taskDefinitionToEcs(meta, spec) : serviceToEcs(meta, spec);
     for (const w of converted.warnings) messages.push({ severity: 'warning', file, path: label, message: `${w.path}: ${w.message}` });
     out.push(converted.json);

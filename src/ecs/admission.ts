@@ -74,7 +74,7 @@ export function formatFinding(f: AdmissionFinding): string {
 function findingsOf(object: unknown, context: AdmissionContext): AdmissionFinding[] {
   const valid = validateResource(object);
   if (!valid.ok) return valid.errors.map(schemaFinding);
-  const resource = object as { kind: string; metadata: { name: string; namespace?: string }; spec: unknown };
+  const resource = valid.value as { kind: string; metadata: { name: string; namespace?: string }; spec: unknown };
   if (resource.kind === TASK_DEFINITION_KIND) return taskDefinitionFindings(resource.metadata.name, resource.spec as TaskDefinitionSpec);
   if (resource.kind === SERVICE_KIND) return serviceFindings(resource as ServiceObject, context);
   return [];

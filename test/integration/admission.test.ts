@@ -1,6 +1,6 @@
 import { stringify } from 'yaml';
 import { kubectl, kubectlJson, newNamespace, removeNamespace, waitFor } from './cluster.js';
-import { installCrds, startOperator, type OperatorProcess } from './operator.js';
+import { installCrds, resourceWebhookServed, startOperator, type OperatorProcess } from './operator.js';
 
 // Berth's own kinds at admission, end to end: the operator serves /validate-berth on 127.0.0.1
 // and registers ValidatingWebhookConfiguration berth-resources by URL; `kubectl apply` is
@@ -42,15 +42,6 @@ async function refusal(object: object): Promise<string> {
   }
 }
 
-/**
- * The operator's webhook answers (not only some configuration left by one that died). A server
- * dry run goes through the webhooks and stores nothing.
- */
-async function untilServed(): Promise<void> {
-  const probe = service('probe', { placementConstraints: [{ type: 'memberOf', expression: BROKEN }] });
-  await waitFor('the berth-resources webhook to answer', async () => (await dryRun(probe)).includes('admission webhook "resources.ecs.berth.dev" denied the request'));
-}
-
 /** What a server dry run of a create says: the webhooks' answer, with nothing stored. */
 function dryRun(object: object): Promise<string> {
   return kubectl(['create', '--dry-run=server', '-n', ns, '-f', '-'], stringify(object)).catch((err: Error) => err.message);
@@ -60,7 +51,7 @@ const names = async (kind: string): Promise<string[]> => (await kubectl(['get', 
 
 async function start(): Promise<void> {
   operator = await startOperator(['--webhook-address', '127.0.0.1:0']);
-  await untilServed();
+  await resourceWebhookServed(ns);
 }
 
 beforeAll(async () => {
@@ -130,7 +121,7 @@ describe('admission of TaskDefinitions and Services', () => {
     expect(webhook.rules).toEqual([expect.objectContaining({ operations: ['CREATE', 'UPDATE'], apiGroups: ['ecs.berth.dev'], resources: ['taskdefinitions', 'services', 'fargateprofiles'] })]);
     expect(webhook.clientConfig.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/validate-berth$/);
     await kubectl(['delete', 'validatingwebhookconfiguration', CONFIGURATION]);
-    await untilServed();
+    await resourceWebhookServed(ns);
   });
 
   test('a Service whose task definition does not exist yet is accepted: files apply in any order', async () => {

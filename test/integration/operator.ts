@@ -90,3 +90,19 @@ export function useOperator(extraArgs: string[] = []): { current(): OperatorProc
     },
   };
 }
+
+/**
+ * Waits until the operator's berth-resources webhook answers in `namespace` (not only some
+ * configuration left by one that died): a server dry run of a Service with a broken placement
+ * expression goes through the webhooks, is refused by ours, and stores nothing.
+ */
+export async function resourceWebhookServed(namespace: string): Promise<void> {
+  const probe = {
+    apiVersion: 'ecs.berth.dev/v1alpha1',
+    kind: 'Service',
+    metadata: { name: 'probe' },
+    spec: { taskDefinition: 'web', desiredCount: 1, placementConstraints: [{ type: 'memberOf', expression: 'attribute:ecs.instance-type =~ t2.* and' }] },
+  };
+  const answer = () => kubectl(['create', '--dry-run=server', '-n', namespace, '-f', '-'], JSON.stringify(probe)).catch((err: Error) => err.message);
+  await waitFor('the berth-resources webhook to answer', async () => (await answer()).includes('admission webhook "resources.ecs.berth.dev" denied the request'));
+}

@@ -52,6 +52,14 @@ describe('the valid examples', () => {
     }
   });
 
+  it('reads a null field as absent, as the apiserver does; a null in a list is refused at its index', () => {
+    const withNull = variant(ec2TaskDefinition(), (s) => Object.assign(s, { memory: null }));
+    const without = variant(ec2TaskDefinition(), (s) => delete s.memory);
+    expect(validateResource(withNull)).toEqual({ ok: true, value: without });
+    const nullInList = validateResource(variant(replicaService(), (s) => (s.placementStrategy = [null])));
+    expect(nullInList.ok ? [] : nullInList.errors).toEqual([expect.stringMatching(/^spec\.placementStrategy\[0\]: /)]);
+  });
+
   it('accepts a numeric or string forceNewDeployment token', () => {
     expect(validateResource(variant(replicaService(), (s) => (s.forceNewDeployment = 3))).ok).toBe(true);
     expect(validateResource(variant(replicaService(), (s) => (s.forceNewDeployment = '2025-01-01T00:00:00Z'))).ok).toBe(true);

@@ -166,3 +166,37 @@ export const placementExpression: fc.Arbitrary<string> = fc.oneof(
   { weight: 1, arbitrary: fc.integer({ min: 1, max: 3000 }).map((n) => `attribute:a =~ ${'a?'.repeat(n)}`) },
   { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 200 }) },
 );
+
+type Leaf = { path: (string | number)[]; type: 'string' | 'number' | 'boolean' };
+
+/** The paths of the scalar values in a document, with their JSON types. */
+function leaves(doc: unknown, path: (string | number)[] = []): Leaf[] {
+  if (Array.isArray(doc)) return doc.flatMap((v, i) => leaves(v, [...path, i]));
+  if (typeof doc === 'object' && doc !== null) return Object.entries(doc).flatMap(([k, v]) => leaves(v, [...path, k]));
+  if (typeof doc === 'string' || typeof doc === 'number' || typeof doc === 'boolean') return [{ path, type: typeof doc as Leaf['type'] }];
+  return [];
+}
+
+const ofType: Record<Leaf['type'], fc.Arbitrary<unknown>> = {
+  string: fc.oneof(fc.constantFrom(...trickyStrings), fc.string({ unit: 'grapheme', maxLength: 40 }), fc.constant(ONE_MEGABYTE), fc.constantFrom(...REGEX_BOMBS)),
+  number: fc.oneof(fc.constantFrom(...boundaryNumbers), fc.integer()),
+  boolean: fc.boolean(),
+};
+
+/**
+ * A document with one scalar replaced by a hostile value of the same JSON type: it passes type
+ * checks, so it reaches the ranges, patterns, rules and what comes after validation.
+ */
+export function retyped(base: unknown): fc.Arbitrary<unknown> {
+  const all = leaves(base);
+  return fc
+    .constantFrom(...all)
+    .chain((leaf) => ofType[leaf.type].map((value) => ({ leaf, value })))
+    .map(({ leaf, value }) => {
+      const root = structuredClone(base) as Record<string | number, unknown>;
+      let node = root;
+      for (const key of leaf.path.slice(0, -1)) node = node[key] as Record<string | number, unknown>;
+      node[leaf.path[leaf.path.length - 1]] = value;
+      return root;
+    });
+}
