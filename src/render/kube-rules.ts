@@ -12,6 +12,12 @@ export const INT32_MAX = 2 ** 31 - 1;
 export const UNIX_ID_MAX = INT32_MAX;
 /** Total size of the keys and values of an object's annotations (TotalAnnotationSizeLimitB). */
 export const ANNOTATIONS_MAX_BYTES = 256 * 1024;
+/**
+ * Not an apiserver rule but etcd's: it stores an object of at most 1.5 MiB, and server-side apply
+ * writes every field name of a Deployment again in its managedFields, so a pod template past this
+ * size could never be stored.
+ */
+export const POD_TEMPLATE_MAX_BYTES = 512 * 1024;
 /** The apiserver silently caps a quantity at 2^63-1 of its base unit, so it would not round-trip. */
 const QUANTITY_MAX = 2n ** 63n - 1n;
 

@@ -79,7 +79,8 @@ export const isTooManyRequests = (e: unknown): boolean => apiStatus(e)?.code ===
  * - `terminal`: the apiserver refused the request itself and will refuse the same request again:
  *   400 BadRequest (a field strict validation does not know), 403 Forbidden (RBAC, an admission
  *   webhook or policy that denies, a ResourceQuota, a terminating namespace), 405, 413 (too large),
- *   415 and 422 Invalid (validation, ValidatingAdmissionPolicy). Retrying at once cannot help; the
+ *   415 and 422 Invalid (validation, ValidatingAdmissionPolicy), and the 500 storage answers for an
+ *   object larger than etcd keeps (ResourceExhausted). Retrying at once cannot help; the
  *   object is reconciled again when it or what it reads changes, and on the periodic resync.
  * - `transient`: everything else: 404 (a namespace not there yet), 408, 429 once the transport
  *   stopped waiting, 5xx (an unreachable webhook is a 500), and errors with no HTTP answer.
@@ -87,11 +88,14 @@ export const isTooManyRequests = (e: unknown): boolean => apiStatus(e)?.code ===
 export type FailureKind = 'conflict' | 'terminal' | 'transient';
 
 const REFUSED = new Set([400, 403, 405, 413, 415, 422]);
+// etcd's refusal of an object over its size limit, as the apiserver passes it on.
+const TOO_LARGE = /ResourceExhausted|request is too large|larger than max/;
 
 export function failureKind(e: unknown): FailureKind {
   const code = apiStatus(e)?.code;
   if (code === 409) return 'conflict';
   if (code !== undefined && REFUSED.has(code)) return 'terminal';
+  if (code === 500 && TOO_LARGE.test(apiStatus(e)?.message ?? '')) return 'terminal';
   return 'transient';
 }
 

@@ -286,11 +286,8 @@ describe('accepted hostile objects through the controllers', () => {
     for (const { outcome } of outcomes) byOutcome[outcome] = (byOutcome[outcome] ?? 0) + 1;
     console.log(`fuzz: ${created.length} hostile Services created, running ${Math.min(services.length, taskDefinitions.length)} hostile TaskDefinitions: ${JSON.stringify(byOutcome)}\n${outcomes.filter((o) => o.message).map((o) => `${o.outcome}: ${o.message}`).join('\n')}`);
     // A spec the renderer refuses is reported with the field; a child the apiserver refused, with
-    // the child and the apiserver's own message. That message does not always name a field: a
-    // 1 MiB environment variable name passes the schema and the render checks, and the rendered
-    // Deployment (the name appears in its spec and again in its managedFields) is over etcd's
-    // 2 MiB request limit: "rpc error: code = ResourceExhausted desc = trying to send message
-    // larger than max". Nothing bounds the size of what is rendered yet.
+    // the child and the apiserver's own message. A pod template too large for etcd to keep (a
+    // 1 MiB environment variable name) is refused by the render check, before any apply.
     for (const o of outcomes.filter((x) => x.outcome.includes('ApplyFailed'))) expect(o.message).toMatch(/^apply [A-Za-z]+ \S+ failed: ./);
     // A Service whose TaskDefinition was registered never stays on TaskDefinitionNotFound.
     const stuck = created.filter((c, i) => outcomes[i].outcome.includes('TaskDefinitionNotFound') && registered.has(String(c.taskDefinition)));

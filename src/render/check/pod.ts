@@ -35,6 +35,10 @@ export function checkMetadata(meta: ObjectMeta | undefined, path: string, out: P
 }
 
 export function checkPodTemplate(template: PodTemplateSpec, path: string, out: Problems, sources: PodSources = NO_SOURCES): void {
+  const bytes = Buffer.byteLength(JSON.stringify(template));
+  if (bytes > rule.POD_TEMPLATE_MAX_BYTES) {
+    out.add(path, `may not be more than ${rule.POD_TEMPLATE_MAX_BYTES / 1024} KiB as JSON (etcd could not store the workload with its managed fields)`, `${Math.ceil(bytes / 1024)} KiB`);
+  }
   checkMetadata(template.metadata, `${path}.metadata`, out, sources.annotations());
   const spec = template.spec;
   const at = `${path}.spec`;

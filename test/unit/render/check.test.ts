@@ -107,6 +107,14 @@ describe('the pod template checker', () => {
     expect(describeProblems(checkTaskDefinitionTemplate(td, template))).toBe(message);
   });
 
+  test('a template too large for etcd to keep as a workload is refused', () => {
+    const template = rendered();
+    c0(template).env = [{ name: 'BIG', value: 'x'.repeat(600 * 1024) }];
+    expect(describeProblems(checkTaskDefinitionTemplate(td, template))).toMatch(
+      /^pod template: template "60\d KiB": may not be more than 512 KiB as JSON \(etcd could not store the workload with its managed fields\)$/,
+    );
+  });
+
   test('renderPodTemplate refuses with the first field as the path', () => {
     const bad = { ...td, spec: task({}, container('app', { environment: [{ name: 'A=B' }, { name: 'C=D' }] })) };
     expect(() => renderPodTemplate(bad)).toThrow(KubeRulesError);

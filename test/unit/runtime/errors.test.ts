@@ -21,6 +21,8 @@ describe('failureKind', () => {
     ['408 Timeout', apiError(408, 'Timeout'), 'transient'],
     ['429 TooManyRequests', apiError(429, 'TooManyRequests'), 'transient'],
     ['500 InternalError (a webhook that cannot be called)', apiError(500, 'InternalError'), 'transient'],
+    ['500 from etcd: the object is too large to store', apiError(500, 'InternalError', 'rpc error: code = ResourceExhausted desc = trying to send message larger than max (2097152 vs. 2097152)'), 'terminal'],
+    ['500 from etcd: request is too large', apiError(500, 'InternalError', 'etcdserver: request is too large'), 'terminal'],
     ['503 ServiceUnavailable', apiError(503, 'ServiceUnavailable'), 'transient'],
     ['504 Timeout', apiError(504, 'Timeout'), 'transient'],
     ['no HTTP answer', new Error('connect ECONNREFUSED 127.0.0.1:6443'), 'transient'],
