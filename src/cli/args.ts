@@ -27,6 +27,21 @@ export function parseArgs(argv: string[], switches: string[] = []): ParsedArgs {
   return { positional, options };
 }
 
+/**
+ * The options of the generators (gen-crds, gen-docs): `--check` and one `--NAME VALUE`, in any
+ * order. Undefined for anything else, which the command answers with its usage.
+ */
+export function generatorOptions(argv: string[], name: string, fallback: string): { check: boolean; value: string } | undefined {
+  let check = false;
+  let value = fallback;
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--check') check = true;
+    else if (argv[i] === `--${name}` && argv[i + 1] !== undefined) value = argv[++i];
+    else return undefined;
+  }
+  return { check, value };
+}
+
 /** A string option, or the fallback; a bare switch where a value was needed is an error. */
 export function stringOption(args: ParsedArgs, name: string, fallback?: string): string | undefined {
   const value = args.options.get(name);

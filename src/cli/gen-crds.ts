@@ -2,6 +2,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { customResourceDefinitions } from '../api/crd.js';
+import { generatorOptions } from './args.js';
 import { wantsHelp, type Command } from './command.js';
 
 const HEADER = '# Generated from src/api by `berth gen-crds`. Do not edit; change the schemas and regenerate.\n';
@@ -38,16 +39,12 @@ export const genCrdsCommand: Command = {
       console.log(this.usage);
       return 0;
     }
-    let check = false;
-    let dir = 'crds';
-    for (let i = 0; i < argv.length; i++) {
-      if (argv[i] === '--check') check = true;
-      else if (argv[i] === '--dir' && argv[i + 1] !== undefined) dir = argv[++i];
-      else {
-        console.error(this.usage);
-        return 2;
-      }
+    const options = generatorOptions(argv, 'dir', 'crds');
+    if (!options) {
+      console.error(this.usage);
+      return 2;
     }
+    const { check, value: dir } = options;
     const files = crdFiles();
     if (check) {
       const stale: string[] = [];

@@ -1,5 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { SERVICE_FIELDS, TASK_DEFINITION_FIELDS, type FieldTable, type Handling } from '../api/ecs-fields.js';
+import { generatorOptions } from './args.js';
 import { wantsHelp, type Command } from './command.js';
 
 // The README's field table comes from src/api/ecs-fields.ts, the table the ECS model test checks,
@@ -76,16 +77,12 @@ export const genDocsCommand: Command = {
       console.log(this.usage);
       return 0;
     }
-    let check = false;
-    let file = 'README.md';
-    for (let i = 0; i < argv.length; i++) {
-      if (argv[i] === '--check') check = true;
-      else if (argv[i] === '--file' && argv[i + 1] !== undefined) file = argv[++i];
-      else {
-        console.error(this.usage);
-        return 2;
-      }
+    const options = generatorOptions(argv, 'file', 'README.md');
+    if (!options) {
+      console.error(this.usage);
+      return 2;
     }
+    const { check, value: file } = options;
     const readme = await readFile(file, 'utf8');
     const updated = withFieldTable(readme);
     if (updated === undefined) {
