@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { writes } from '../../src/bench/measure.js';
 import { freePort } from '../../src/local/ports.js';
 import { operatorCommand, waitUntilReady } from '../../src/local/operator.js';
 import { kubectl, kubectlJson, testCluster, waitFor } from './cluster.js';
@@ -59,10 +60,18 @@ export async function startOperator(extraArgs: string[] = []): Promise<OperatorP
 
 /**
  * Restarts the operator once the cluster has settled and gives its metrics after its caches
- * synced and its first passes ran: what a converged restart costs.
+ * synced and its first passes ran: what a converged restart costs. Settled means the running
+ * operator has stopped writing: its write count held still for 3 s (a steady Service may still
+ * have an event or a status to write on a loaded machine).
  */
-export async function metricsAfterRestart(operator: { restart(): Promise<OperatorProcess> }): Promise<string> {
-  await new Promise((r) => setTimeout(r, 2000));
+export async function metricsAfterRestart(operator: { current(): OperatorProcess; restart(): Promise<OperatorProcess> }): Promise<string> {
+  let last = -1;
+  await waitFor('the operator to stop writing', async () => {
+    const now = writes(await operator.current().metrics());
+    const quiet = now === last;
+    last = now;
+    return quiet;
+  }, 90_000, 3000);
   const restarted = await operator.restart();
   await new Promise((r) => setTimeout(r, 8000));
   return restarted.metrics();
