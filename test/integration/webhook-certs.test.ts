@@ -190,7 +190,6 @@ describe('a CA change while the apiserver is calling the webhook', () => {
     expect(failed).toEqual([]);
     expect(created.length).toBeGreaterThanOrEqual(40);
     // Two calls per pod (mutating, validating) over a handful of connections.
-    console.log(`pods ${created.length}, connections ${connections}`);
     expect(connections).toBeGreaterThan(0);
     expect(connections).toBeLessThan(created.length / 2);
     const pods = (await kubectlJson(['get', 'pods', '-n', ns])).items as any[];
