@@ -1,4 +1,6 @@
 import { X509Certificate, randomBytes } from 'node:crypto';
+import diagnostics from 'node:diagnostics_channel';
+import type { Socket } from 'node:net';
 import { connect } from 'node:tls';
 import type { FargateProfile } from '../../src/api/fargateprofile.js';
 import { Kube, Resources, type KubeObject } from '../../src/runtime/index.js';
@@ -143,11 +145,21 @@ describe('a CA change while the apiserver is calling the webhook', () => {
       return dryRun.spec.runtimeClassName === runtimeClass;
     });
 
-    // One pod after another, as long as the test runs and at most 400 of them.
+    // Connections the webhook accepts: far fewer than the calls it answers, as the apiserver
+    // keeps them alive.
+    let connections = 0;
+    const onSocket = (message: unknown) => {
+      if ((message as { socket: Socket }).socket.localPort === server?.port) connections++;
+    };
+    diagnostics.subscribe('net.server.socket', onSocket);
+
+    // Three creators, one pod after another each, as long as the test runs: at most 3 x 150 pods.
     let running = true;
-    const loop = (async () => {
-      for (let i = 0; running && i < 400; i++) await createPod(`pod-${i}`);
-    })();
+    const loop = Promise.all(
+      [0, 1, 2].map(async (creator) => {
+        for (let i = 0; running && i < 150; i++) await createPod(`pod-${creator}-${i}`);
+      }),
+    );
     const atLeast = (n: number) => waitFor(`${n} pods created (failures: ${failed.length})`, async () => created.length >= n || failed.length > 0, 120_000);
 
     await atLeast(10);
@@ -173,9 +185,13 @@ describe('a CA change while the apiserver is calling the webhook', () => {
     await atLeast(created.length + 10);
     running = false;
     await loop;
+    diagnostics.unsubscribe('net.server.socket', onSocket);
 
     expect(failed).toEqual([]);
     expect(created.length).toBeGreaterThanOrEqual(40);
+    // Two calls per pod (mutating, validating) over a handful of connections.
+    expect(connections).toBeGreaterThan(0);
+    expect(connections).toBeLessThan(created.length / 2);
     const pods = (await kubectlJson(['get', 'pods', '-n', ns])).items as any[];
     const routed = pods.filter((p) => p.spec.runtimeClassName === runtimeClass && p.metadata.labels?.['ecs.berth.dev/fargate-profile'] === profile.metadata.name);
     expect(routed.map((p) => p.metadata.name).sort()).toEqual(pods.map((p) => p.metadata.name).sort());
