@@ -110,6 +110,9 @@ const KINDS: KindDefinition[] = [
   },
 ];
 
+/** The plural names of Berth's kinds, as API paths and webhook rules name them. */
+export const BERTH_PLURALS: readonly string[] = KINDS.map((k) => k.plural);
+
 function rootSchema(def: KindDefinition): JsonSchema {
   const spec = toStructuralSchema(def.spec);
   if (def.specTransitionRules) {

@@ -38,6 +38,8 @@ export async function runOperator(options: OperatorOptions): Promise<number> {
   const metrics = new RuntimeMetrics(new Registry());
   const kube = new Kube(loadKubeConfig(options.kubeconfig), { metrics, logger, qps: options.qps, burst: options.burst });
   for (const ref of BERTH_RESOURCES) kube.register(ref);
+  // Asked while the rest is built; it never rejects (an unknown answer means no restart rules).
+  const restartRules = detectContainerRestartRules(kube, logger);
   const identity = `${hostname()}-${process.pid}`;
   const manager = new Manager({
     kube, logger, metrics,
@@ -50,8 +52,7 @@ export async function runOperator(options: OperatorOptions): Promise<number> {
   // Controllers write through the manager's client, which a leader in doubt keeps from writing;
   // the webhook serves, and keeps its certificates, on every replica.
   startTaskDefinitionController({ manager, kube: manager.kube, caches, events });
-  const containerRestartRules = await detectContainerRestartRules(kube, logger);
-  startServiceController({ manager, kube: manager.kube, caches, events, cluster: { containerRestartRules } });
+  startServiceController({ manager, kube: manager.kube, caches, events, cluster: { containerRestartRules: await restartRules } });
   const fargate = await startFargateProfiles({ manager, kube, caches, logger, registry: metrics.registry }, options.fargate);
 
   // The webhook goes first: unregistering it needs the client, which the manager closes.

@@ -1,5 +1,5 @@
 import { canonicalJson } from '../render/taskdefinition/revisions.js';
-import type { Kube, KubeObject } from '../runtime/index.js';
+import { joinKey, keyOf, type Kube, type KubeObject } from '../runtime/index.js';
 
 type WithStatus = KubeObject & { status?: unknown };
 
@@ -38,10 +38,6 @@ export class StatusMemory {
 
   /** Drops what is remembered of an object that is gone. */
   forget(namespace: string | undefined, name: string): void {
-    this.written.delete(keyOf({ metadata: { namespace, name } }));
+    this.written.delete(joinKey(namespace, name));
   }
-}
-
-function keyOf(obj: KubeObject): string {
-  return `${obj.metadata?.namespace ?? ''}/${obj.metadata?.name ?? ''}`;
 }

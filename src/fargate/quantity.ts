@@ -12,10 +12,10 @@ const DECIMAL: Record<string, number> = { n: -9, u: -6, m: -3, k: 3, M: 6, G: 9,
 // that range names no cpu or memory anything can have. The apiserver canonicalises quantities to
 // at most a few dozen characters, so 64 is generous for what people write.
 /** The longest quantity text accepted. */
-export const MAX_QUANTITY_LENGTH = 64;
+const MAX_QUANTITY_LENGTH = 64;
 /** The exponent range of `<number>e<exponent>` (Kubernetes' suffixes n … E). */
-export const MIN_QUANTITY_EXPONENT = -9;
-export const MAX_QUANTITY_EXPONENT = 18;
+const MIN_QUANTITY_EXPONENT = -9;
+const MAX_QUANTITY_EXPONENT = 18;
 
 type Parsed = { num: bigint; den: bigint } | { error: string };
 

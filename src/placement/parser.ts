@@ -20,7 +20,7 @@ export const MAX_EXPRESSION_LENGTH = 2000;
  * How deep parentheses and `not` may nest. ECS documents no limit; this one keeps the recursive
  * parser and compiler far from the stack's end while no real expression comes near it.
  */
-export const MAX_NESTING = 32;
+const MAX_NESTING = 32;
 
 const OPERATORS: Record<string, Operator> = {
   '==': 'equals',

@@ -7,7 +7,7 @@ import { outputOnlyFields, TASK_DEFINITION_FIELDS } from '../api/ecs-fields.js';
 import { withoutNullFields } from '../api/ecsjson.js';
 
 /** Fields ECS sets on registration; they are not part of the input and are dropped. */
-export const READ_ONLY_FIELDS = outputOnlyFields(TASK_DEFINITION_FIELDS);
+const READ_ONLY_FIELDS = outputOnlyFields(TASK_DEFINITION_FIELDS);
 
 export interface NormalisedTaskDefinition {
   /** RegisterTaskDefinition input, ready for schema validation. */

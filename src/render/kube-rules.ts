@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { INT32_MAX } from '../api/fields.js';
 import { isPortName } from './ports.js';
 
 // Kubernetes' own validation rules for the values Berth renders, as kube-apiserver 1.36 applies
@@ -7,9 +8,9 @@ import { isPortName } from './ports.js';
 // undefined. The checker (render/check) applies them to rendered objects, so a value Kubernetes
 // would refuse is refused before any write, with the ECS field named.
 
-export const INT32_MAX = 2 ** 31 - 1;
+export { INT32_MAX };
 /** runAsUser, runAsGroup: libcontainer's range (IsValidUserID, IsValidGroupID). */
-export const UNIX_ID_MAX = INT32_MAX;
+const UNIX_ID_MAX = INT32_MAX;
 /** Total size of the keys and values of an object's annotations (TotalAnnotationSizeLimitB). */
 export const ANNOTATIONS_MAX_BYTES = 256 * 1024;
 /**

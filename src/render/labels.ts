@@ -26,7 +26,7 @@ export const ANNOTATION_DOCKER_LABELS = 'ecs.berth.dev/docker-labels';
  * The most the Docker labels annotation may take: half of what Kubernetes allows for all the
  * annotations of an object, leaving the rest to tags and to what Services and admission add.
  */
-export const DOCKER_LABELS_MAX_BYTES = ANNOTATIONS_MAX_BYTES / 2;
+const DOCKER_LABELS_MAX_BYTES = ANNOTATIONS_MAX_BYTES / 2;
 
 export interface StandardLabelInput {
   family: string;

@@ -32,10 +32,6 @@ export class KubeApiError extends Error {
 }
 
 /**
- * Thrown by a reconcile to say "retrying will not help": the controller counts it, logs it and
- * does not requeue. The reconcile is expected to have recorded the problem in a condition.
- */
-/**
  * A write this process refused to send: it is not sure it still leads (see Kube.withWriteFence).
  * Transient: the manager stops soon after, or leadership is confirmed and the pass is retried.
  */
@@ -46,6 +42,10 @@ export class WriteFencedError extends Error {
   }
 }
 
+/**
+ * Thrown by a reconcile to say "retrying will not help": the controller counts it, logs it and
+ * does not requeue. The reconcile is expected to have recorded the problem in a condition.
+ */
 export class TerminalError extends Error {
   override readonly name = 'TerminalError';
   constructor(message: string, options?: { cause?: unknown }) {

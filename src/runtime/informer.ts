@@ -131,7 +131,7 @@ export class Informer<T extends KubeObject = KubeObject> {
   }
 
   /** Delivers every cached object to the handlers again, as an update from itself to itself. */
-  resync(): void {
+  private resync(): void {
     for (const obj of this.store.list()) this.emit('update', obj, obj);
   }
 

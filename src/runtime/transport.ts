@@ -301,7 +301,7 @@ function warningsOf(res: http.IncomingMessage): string[] {
   return (res.headersDistinct.warning ?? []).map(parseWarning);
 }
 
-export function parseWarning(header: string): string {
+function parseWarning(header: string): string {
   const quoted = /^\d{3} \S+ "((?:[^"\\]|\\.)*)"/.exec(header);
   return quoted ? quoted[1].replace(/\\(.)/g, '$1') : header;
 }

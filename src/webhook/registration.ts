@@ -16,7 +16,8 @@
 
 import type { Logger } from 'pino';
 import { Resources, type Informer, type Kube, type KubeObject } from '../runtime/index.js';
-import { BERTH_GROUP, BERTH_RESOURCES } from './resources.js';
+import { BERTH_PLURALS } from '../api/crd.js';
+import { GROUP } from '../api/resource.js';
 import { webhookNamespaceSelector } from './scope.js';
 
 export const WEBHOOK_CONFIGURATION_NAME = 'berth-pods';
@@ -40,7 +41,7 @@ export const WEBHOOK_CONFIGURATIONS = [
  * CEL the apiserver evaluates before calling: an object being deleted, or an update that leaves
  * the spec alone, is admitted without asking, whether or not the operator is up.
  */
-export const RESOURCES_MATCH_CONDITIONS = [
+const RESOURCES_MATCH_CONDITIONS = [
   { name: 'not-being-deleted', expression: '!has(object.metadata.deletionTimestamp)' },
   { name: 'spec-changed', expression: "request.operation != 'UPDATE' || !has(object.spec) || !has(oldObject.spec) || object.spec != oldObject.spec" },
 ];
@@ -81,7 +82,7 @@ export function webhookConfigurations(input: WebhookConfigurationInput): KubeObj
     name: RESOURCES_WEBHOOK_NAME,
     ...common(VALIDATE_BERTH_PATH),
     // The main resources only: status and scale are subresources, and DELETE is never asked about.
-    rules: [{ operations: ['CREATE', 'UPDATE'], apiGroups: [BERTH_GROUP], apiVersions: ['*'], resources: BERTH_RESOURCES, scope: '*' }],
+    rules: [{ operations: ['CREATE', 'UPDATE'], apiGroups: [GROUP], apiVersions: ['*'], resources: [...BERTH_PLURALS], scope: '*' }],
     matchConditions: RESOURCES_MATCH_CONDITIONS,
   };
   const metadata = (name: string) => ({ name, labels: { 'app.kubernetes.io/managed-by': 'berth', 'app.kubernetes.io/component': 'webhook' } });

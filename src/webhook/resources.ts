@@ -9,14 +9,12 @@
 // configuration skips the first two before calling (matchConditions), so they pass even while
 // no operator serves; they are checked here as well for any caller that does not.
 
+import { BERTH_PLURALS } from '../api/crd.js';
+import { GROUP } from '../api/resource.js';
 import { admissionMessage, admitResource, formatFinding, type AdmissionContext, type AdmissionVerdict } from '../ecs/admission.js';
 import { canonicalJson } from '../render/taskdefinition/revisions.js';
 import type { Handled } from './pods.js';
 import { allow, deny, isObject, type AdmissionRequest } from './review.js';
-
-export const BERTH_GROUP = 'ecs.berth.dev';
-/** The resources the webhook checks, as the configuration's rules name them. */
-export const BERTH_RESOURCES = ['taskdefinitions', 'services', 'fargateprofiles'];
 
 export type ResourceHandler = (request: AdmissionRequest, context: AdmissionContext) => Handled;
 
@@ -42,8 +40,8 @@ function isChecked(request: AdmissionRequest): boolean {
   return (
     (request.operation === 'CREATE' || request.operation === 'UPDATE') &&
     !request.subResource &&
-    resource?.group === BERTH_GROUP &&
-    BERTH_RESOURCES.includes(resource.resource)
+    resource?.group === GROUP &&
+    BERTH_PLURALS.includes(resource.resource)
   );
 }
 
