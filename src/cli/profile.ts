@@ -17,6 +17,7 @@ import { Kube } from '../runtime/index.js';
 import { parseArgs, rejectUnknown, stringOption } from './args.js';
 import { wantsHelp, type Command } from './command.js';
 import { inputLabel, processIo, type CommandIo } from './import.js';
+import { isObject } from '../api/json.js';
 
 const usage = `Usage: berth profile match -f FILE [--profiles FILE | --kubeconfig FILE] [options]
 
@@ -294,9 +295,6 @@ function familyOf(td: unknown): string | undefined {
   return typeof spec.family === 'string' ? spec.family : typeof metadata.name === 'string' ? metadata.name : undefined;
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 export const profileCommand: Command = {
   name: 'profile',

@@ -14,6 +14,7 @@ import {
   taskDefinitionReference,
 } from './names.js';
 import { parseDocuments } from './text.js';
+import { isObject } from '../api/json.js';
 
 // `berth export` without the I/O: TaskDefinition and Service resources (as kubectl prints
 // them) back to register-task-definition and create-service input. The spec already is that
@@ -75,9 +76,6 @@ export function serviceToEcs(metadata: Meta, spec: Spec): { json: Spec; warnings
   return { json, warnings };
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** The objects of a stream; `kubectl get … -o yaml` without a name prints a List. */
 function objectsIn(documents: readonly unknown[]): unknown[] {

@@ -4,6 +4,7 @@ import { SERVICE_KIND, ServiceSpecFields } from '../api/service.js';
 import { TASK_DEFINITION_KIND, TaskDefinitionSpecFields } from '../api/taskdefinition.js';
 import type { Conversion } from './findings.js';
 import type { ImportedKind } from './resource.js';
+import { isObject } from '../api/json.js';
 
 // Which ECS JSON a file holds. Files do not say, so the shape decides: a task definition has
 // containerDefinitions; describe-services output has services; create-service input has fields
@@ -21,9 +22,6 @@ const SERVICE_FIELDS: ReadonlySet<string> = new Set([
   ...SERVICE_OUTPUT_FIELDS,
 ]);
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 const WHAT_IS_KNOWN =
   'expected register-task-definition input or describe-task-definition output (with containerDefinitions), ' +

@@ -8,6 +8,7 @@ import { jsonPath, rebase, schemaErrors, type Conversion, type Finding } from '.
 import { ANNOTATION_ORIGINAL_TASK_DEFINITION, SERVICE_NAME_MAX, taskDefinitionReference } from './names.js';
 import { importedResource, nameResource, type ImportedResource, type ImportOptions } from './resource.js';
 import { serviceFindings } from './service-findings.js';
+import { isObject } from '../api/json.js';
 
 // ECS service JSON → Service: create-service input, or one service of describe-services output,
 // whose output-only fields (deployments, events, ARNs…) are kept in annotation ecs.berth.dev/ecs-output.
@@ -68,6 +69,3 @@ function referenceTaskDefinition(written: string, at: string): { taskDefinition:
   return { taskDefinition, annotations, warnings };
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}

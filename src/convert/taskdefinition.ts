@@ -8,14 +8,12 @@ import { renderPodTemplate } from '../render/podtemplate.js';
 import { rebase, schemaErrors, type Conversion } from './findings.js';
 import { TASK_DEFINITION_NAME_MAX } from './names.js';
 import { importedResource, nameResource, type ImportedResource, type ImportOptions } from './resource.js';
+import { isObject } from '../api/json.js';
 
 // ECS task definition JSON → TaskDefinition. The spec is the RegisterTaskDefinition input as
 // written; the pod template is rendered only to learn which fields Berth does not honour. The
 // output-only fields of describe-task-definition are kept in annotation ecs.berth.dev/ecs-output.
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /**
  * A TaskDefinition from register-task-definition input or describe-task-definition output

@@ -3,6 +3,8 @@
 // only grew or shrank at its end gets add/remove operations, any other array change is one
 // `replace`. `undefined` values count as absent, as they do once serialised.
 
+import { isObject } from '../api/json.js';
+
 export type JsonPatchOp =
   | { op: 'add'; path: string; value: unknown }
   | { op: 'replace'; path: string; value: unknown }
@@ -119,9 +121,6 @@ function child(node: unknown, token: string, path: string): unknown {
 }
 
 /** A JSON object: not null, not a list. */
-export function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /** Equality of JSON values: object key order and undefined members do not matter. */
 export function jsonEqual(a: unknown, b: unknown): boolean {

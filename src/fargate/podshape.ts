@@ -5,7 +5,7 @@
 // what routing reads is checked: the apiserver validates the rest.
 
 import { unsafeJsonAt } from '../api/ecsjson.js';
-import { isObject } from './jsonpatch.js';
+import { isObject } from '../api/json.js';
 
 type Check = (value: unknown, path: string) => string | undefined;
 

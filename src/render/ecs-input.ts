@@ -5,6 +5,7 @@
 
 import { outputOnlyFields, TASK_DEFINITION_FIELDS } from '../api/ecs-fields.js';
 import { withoutNullFields } from '../api/ecsjson.js';
+import { isObject } from '../api/json.js';
 
 /** Fields ECS sets on registration; they are not part of the input and are dropped. */
 const READ_ONLY_FIELDS = outputOnlyFields(TASK_DEFINITION_FIELDS);
@@ -44,6 +45,3 @@ export function normaliseTaskDefinitionJson(input: unknown): NormalisedTaskDefin
   return { spec, dropped };
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}

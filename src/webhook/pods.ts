@@ -12,7 +12,8 @@
 import type { Pod } from '../api/kube.js';
 import type { ProfileLike } from '../fargate/profile.js';
 import { admitPod, routePod, type Refusal, type RouteOptions } from '../fargate/route.js';
-import { allow, deny, isObject, type AdmissionRequest, type AdmissionResponse } from './review.js';
+import { isObject } from '../api/json.js';
+import { allow, deny, type AdmissionRequest, type AdmissionResponse } from './review.js';
 
 /** How a request ended, for metrics; 'allowed' is a Berth object that passed its checks. */
 export type AdmissionResult = 'routed' | 'allowed' | 'refused' | 'unmatched' | 'ignored' | 'invalid' | 'unavailable' | 'error';

@@ -14,7 +14,8 @@ import { GROUP } from '../api/resource.js';
 import { admissionMessage, admitResource, formatFinding, type AdmissionContext, type AdmissionVerdict } from '../ecs/admission.js';
 import { canonicalJson } from '../render/taskdefinition/revisions.js';
 import type { Handled } from './pods.js';
-import { allow, deny, isObject, type AdmissionRequest } from './review.js';
+import { isObject } from '../api/json.js';
+import { allow, deny, type AdmissionRequest } from './review.js';
 
 export type ResourceHandler = (request: AdmissionRequest, context: AdmissionContext) => Handled;
 

@@ -1,6 +1,8 @@
 // AdmissionReview (admission.k8s.io/v1): what the apiserver sends a webhook and what it expects
 // back. Parsing checks only what the handlers rely on; anything else in the request is ignored.
 
+import { isObject } from '../api/json.js';
+
 export const ADMISSION_API_VERSION = 'admission.k8s.io/v1';
 
 export interface GroupVersionKind {
@@ -82,6 +84,3 @@ export function reviewBody(response: AdmissionResponse): string {
   return JSON.stringify({ apiVersion: ADMISSION_API_VERSION, kind: 'AdmissionReview', response });
 }
 
-export function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
